@@ -1,0 +1,44 @@
+/**
+ * The `fleet` command (DESIGN.md §8). This file is the one place that turns errors into exit codes:
+ * FleetError → its message, no stack, its exit code (1, or 2 for usage); anything else is a bug → stack, 1.
+ * Commands are loaded lazily so that `fleet status` does not pay for cdktf.
+ */
+import { FleetError, UsageError } from "../core/errors";
+import type { Command, CommandContext } from "./context";
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  validate: { summary: "validate [--dir environments]            check every environment file; all errors at once", load: async () => (await import("./commands/validate")).validate },
+  schema: { summary: "schema [--out environments/schema.json]   write the editor JSON Schema", load: async () => (await import("./commands/schema")).schema },
+  synth: { summary: "synth [--dir D] [--out cdktf.out] [--only a,b]  synthesize and print a summary", load: async () => (await import("./commands/synth")).synth },
+  package: { summary: "package <dir> --out <file.zip> [--json]   deterministic zip of a tree", load: async () => (await import("./commands/package")).packageCommand },
+  publish: { summary: "publish <file.zip> --app A --version V [--json]  immutable upload", load: async () => (await import("./commands/publish")).publish },
+  release: { summary: "release --app A --version V --to env|wave:N ...  write release objects", load: async () => (await import("./commands/release")).release },
+  status: { summary: "status [--app A] [--format table|json]    what runs where", load: async () => (await import("./commands/status")).status },
+  review: { summary: "review --plans <file|dir>... [--format markdown|json]  summarize terraform plans", load: async () => (await import("./commands/review")).review },
+  local: { summary: "local [--drill]                           the whole chain on a local AWS", load: async () => (await import("./commands/local")).local },
+};
+
+function usage(): string {
+  return ["Usage: fleet <command> [options]", "", "Commands:", ...Object.values(COMMANDS).map((c) => `  fleet ${c.summary}`), ""].join("\n");
+}
+
+export async function main(ctx: CommandContext): Promise<number> {
+  const [name, ...rest] = ctx.argv;
+  try {
+    if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+      ctx.stdout.write(usage());
+      return name === undefined ? 2 : 0;
+    }
+    const entry = COMMANDS[name];
+    if (!entry) throw new UsageError(`unknown command ${JSON.stringify(name)}\n\n${usage()}`);
+    const command = await entry.load();
+    return await command({ ...ctx, argv: rest });
+  } catch (err) {
+    if (err instanceof FleetError) {
+      ctx.stderr.write(`✖ ${err.message}\n`);
+      return err.exitCode;
+    }
+    ctx.stderr.write(`✖ internal error (a bug in cdktf-fleet, please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}

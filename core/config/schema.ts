@@ -1,0 +1,98 @@
+/**
+ * The one schema of each configuration file (DESIGN.md §3). Types are inferred from these schemas and the
+ * editor JSON Schema (`fleet schema`) is generated from them, so the three cannot disagree.
+ * Objects are strict: an unknown key is a typo that must not pass silently.
+ */
+import { z } from "zod";
+import { ACCOUNT_ID_RE, BITBUCKET_UUID_RE, BUCKET_RE, NAME_RE, ORG_ID_RE, REGION_RE, VERSION_RE } from "../patterns";
+
+const name = (what: string) =>
+  z.string().regex(NAME_RE, `${what} must match ${NAME_RE.source} (lower-case letters, digits and inner dashes, 2-40 characters)`);
+
+export const AccountIdSchema = z
+  .string()
+  .regex(ACCOUNT_ID_RE, "an AWS account id is exactly 12 digits, written as a quoted string")
+  .meta({ description: "12-digit AWS account id, quoted: '012345678901'" });
+
+export const RegionSchema = z.string().regex(REGION_RE, "an AWS region name such as eu-west-1").meta({ description: "AWS region, e.g. eu-west-1" });
+
+const BucketSchema = z.string().regex(BUCKET_RE, "an S3 bucket name: 3-63 lower-case letters, digits and dashes");
+
+/** Tag keys and values as AWS accepts them (keys ≤ 128, values ≤ 256 characters). */
+export const TagsSchema = z
+  .record(z.string().min(1).max(128).regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, "a tag key of letters, digits, spaces and _.:/=+-@"), z.string().max(256))
+  .meta({ description: "Tags applied to every resource (merged over fleet defaults)" });
+
+export const CodeBuildDefaultsSchema = z.strictObject({
+  computeType: z
+    .enum(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"])
+    .default("BUILD_GENERAL1_SMALL"),
+  image: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
+  timeoutMinutes: z.number().int().min(5).max(2160).default(60),
+});
+
+export const FleetFileSchema = z
+  .strictObject({
+    central: z.strictObject({
+      accountId: AccountIdSchema,
+      region: RegionSchema,
+      artifactBucket: BucketSchema.meta({ description: "Central bucket for artifacts, releases and status records" }),
+      stateBucket: BucketSchema.meta({ description: "Terraform state bucket (S3 backend with use_lockfile)" }),
+      organizationId: z.string().regex(ORG_ID_RE, "an AWS Organizations id such as o-abc123def4").optional(),
+      bitbucket: z.strictObject({
+        workspace: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "a Bitbucket workspace slug"),
+        workspaceUuid: z.string().regex(BITBUCKET_UUID_RE, "a Bitbucket UUID in braces, e.g. {0f6e2a9c-1b77-4c3e-9d11-5b1c2f0e7a1d}"),
+        repositoryUuids: z
+          .array(z.string().regex(BITBUCKET_UUID_RE, "a Bitbucket UUID in braces, e.g. {0f6e2a9c-1b77-4c3e-9d11-5b1c2f0e7a1d}"))
+          .min(1, "at least one repository may publish"),
+      }),
+    }),
+    app: z.strictObject({ name: name("app.name") }),
+    defaults: z
+      .strictObject({
+        region: RegionSchema,
+        codebuild: CodeBuildDefaultsSchema.default({
+          computeType: "BUILD_GENERAL1_SMALL",
+          image: "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+          timeoutMinutes: 60,
+        }),
+        tags: TagsSchema.default({}),
+      }),
+  })
+  .meta({ title: "cdktf-fleet fleet.yaml", description: "Central settings and defaults of the fleet" });
+
+/** JSON value, for the free-form `config` of an environment. */
+const JsonValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
+);
+
+export const EnvironmentFileSchema = z
+  .strictObject({
+    name: name("name").meta({ description: "Environment name; must equal the file name without .yaml" }),
+    accountId: AccountIdSchema,
+    region: RegionSchema.optional().meta({ description: "AWS region; defaults to fleet.yaml defaults.region" }),
+    wave: z.number().int().min(0, "wave is a whole number ≥ 0").meta({ description: "Release wave: 0 is released first" }),
+    config: z.record(z.string(), JsonValue).default({}).meta({ description: "Free-form settings for the workload stack" }),
+    tags: TagsSchema.default({}),
+    hold: z.boolean().default(false).meta({ description: "true: no new releases reach this environment" }),
+    pin: z.string().regex(VERSION_RE, "a SemVer version without build metadata, e.g. 1.4.2").optional().meta({ description: "Only this version may be released here" }),
+  })
+  .meta({ title: "cdktf-fleet environment", description: "One tenant environment in its own AWS account" });
+
+export type FleetFile = z.infer<typeof FleetFileSchema>;
+export type EnvironmentFile = z.infer<typeof EnvironmentFileSchema>;
+
+/** A validated environment with the fleet defaults applied. */
+export type Environment = Omit<EnvironmentFile, "region"> & {
+  readonly region: string;
+  /** Path of the file it came from, for messages. */
+  readonly file: string;
+};
+
+/** The whole validated fleet: what stacks and commands consume. Environments are sorted by name. */
+export interface FleetConfig {
+  readonly central: FleetFile["central"];
+  readonly app: FleetFile["app"];
+  readonly defaults: FleetFile["defaults"];
+  readonly environments: readonly Environment[];
+}

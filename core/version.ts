@@ -1,0 +1,44 @@
+/**
+ * Version and release-id rules (DESIGN.md §4). Versions compare by SemVer precedence, never as strings
+ * (`1.10.0` > `1.9.0`); release ids compare as strings because their format makes that chronological.
+ */
+import { compare, valid } from "semver";
+import { RELEASE_ID_RE, VERSION_RE } from "./patterns";
+
+export function isValidVersion(v: string): boolean {
+  return VERSION_RE.test(v) && valid(v) !== null;
+}
+
+/** SemVer precedence: negative when a < b, 0 when equal, positive when a > b. */
+export function compareVersions(a: string, b: string): number {
+  return compare(a, b);
+}
+
+/** Newest first. */
+export function sortVersionsDescending(versions: Iterable<string>): string[] {
+  return [...versions].sort((a, b) => compare(b, a));
+}
+
+export function isValidReleaseId(id: string): boolean {
+  const m = RELEASE_ID_RE.exec(id);
+  if (!m) return false;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Round-trip through Date rejects 20261331T256161Z and friends.
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === s;
+}
+
+/**
+ * A new release id: the UTC time to the second, then 8 hex characters that keep two releases written in
+ * the same second apart. `suffix` must be 8 hex characters (callers pass `randomBytes(4).toString("hex")`).
+ */
+export function formatReleaseId(at: Date, suffix: string): string {
+  if (!/^[0-9a-f]{8}$/.test(suffix)) throw new Error(`release id suffix must be 8 hex characters, got ${JSON.stringify(suffix)}`);
+  const iso = at.toISOString(); // 2026-11-29T12:03:04.567Z
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z-${suffix}`;
+}
+
+/** Release ids sort chronologically as strings: a rollback written later is "later". */
+export function compareReleaseIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
