@@ -11,6 +11,8 @@ const common = { absWorkingDir: root, bundle: true, platform: "node", format: "c
 
 await Promise.all([
   build({ ...common, entryPoints: { main: "main.ts", "cli/index": "cli/index.ts" }, outdir: "dist", target: "node20", packages: "external", sourcemap: "linked" }),
+  // The pipe runs in its own image (pipe/Dockerfile) from this one file: everything bundled.
+  build({ ...common, entryPoints: { index: "pipe/index.ts" }, outdir: "dist/pipe", target: "node22", sourcemap: "linked", mainFields: ["module", "main"], external: ["cdktf", "constructs", "@cdktf/*"] }),
   // nodejs22.x runtime. `module` first picks the SDK's ES builds, which tree-shake to ~35% less code.
   build({ ...common, entryPoints: { index: "lambdas/assets_tracker/index.ts" }, outdir: "dist/lambdas/assets_tracker", target: "node22", minify: true, sourcemap: "linked", mainFields: ["module", "main"] }),
   // The deployer runs under CodeBuild's Node (22 on standard:7.0) and, in the local run, under Node 20.

@@ -1,0 +1,2 @@
+// placeholder: the cdktf app (stacks/) replaces this.
+export {};
