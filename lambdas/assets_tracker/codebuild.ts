@@ -1,0 +1,78 @@
+/**
+ * The AWS adapter: StartBuild, and what its failures mean. The client is created once per container, on
+ * the first build to start (a container that only drops events never pays for it), and reused by every
+ * later invocation. Region, credentials and endpoint come from the SDK's standard settings: AWS_REGION,
+ * the Lambda role, and AWS_ENDPOINT_URL_CODEBUILD / AWS_ENDPOINT_URL (DESIGN.md §8), which the SDK reads
+ * itself (serviceId "CodeBuild" → AWS_ENDPOINT_URL_CODEBUILD), so tests point it at a local server.
+ */
+import { CodeBuildClient, StartBuildCommand, type StartBuildCommandInput } from "@aws-sdk/client-codebuild";
+import { StartBuildRejectedError, StartBuildRetryableError } from "./errors";
+
+let client: CodeBuildClient | undefined;
+
+export function codeBuildClient(): CodeBuildClient {
+  // A hung connection would otherwise hold the invocation until the Lambda timeout. If a StartBuild that
+  // timed out here did reach CodeBuild, the retry carries the same idempotency token and gets the same build.
+  client ??= new CodeBuildClient({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
+  return client;
+}
+
+export interface StartedBuild {
+  readonly buildId: string;
+}
+
+export type StartBuild = (input: StartBuildCommandInput) => Promise<StartedBuild>;
+
+/**
+ * "Not now" answers. `AccountLimitExceededException` is what CodeBuild returns when the project's
+ * `concurrent_build_limit = 1` is reached (a deploy of this environment is running) or the account's build
+ * queue is full (new accounts: "Cannot have more than 0 builds in queue for the account"): it does not queue.
+ */
+const RETRYABLE = new Set([
+  "AccountLimitExceededException",
+  "ThrottlingException",
+  "Throttling",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "RequestThrottledException",
+  "LimitExceededException",
+  "ServiceUnavailableException",
+  "InternalServerException",
+  "InternalFailure",
+]);
+
+interface AwsErrorShape {
+  readonly name?: unknown;
+  readonly message?: unknown;
+  readonly $fault?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: unknown };
+}
+
+/**
+ * Both outcomes are thrown (see errors.ts); the class says which: retryable when CodeBuild said "not now",
+ * answered 5xx, or never answered (network, timeout); rejected when it refused the request (4xx, e.g.
+ * InvalidInputException, ResourceNotFoundException, AccessDeniedException).
+ */
+export function classifyStartBuildError(err: unknown): StartBuildRetryableError | StartBuildRejectedError {
+  const e = (typeof err === "object" && err !== null ? err : {}) as AwsErrorShape;
+  const name = typeof e.name === "string" ? e.name : "Error";
+  const message = typeof e.message === "string" ? e.message : String(err);
+  const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
+  const text = `StartBuild failed: ${name}: ${message}`;
+  if (RETRYABLE.has(name) || e.$fault === "server" || status === undefined || status >= 500) {
+    return new StartBuildRetryableError(name, text, { cause: err });
+  }
+  return new StartBuildRejectedError(name, text, { cause: err });
+}
+
+export async function startBuild(input: StartBuildCommandInput): Promise<StartedBuild> {
+  let buildId: string | undefined;
+  try {
+    const out = await codeBuildClient().send(new StartBuildCommand(input));
+    buildId = out.build?.id;
+  } catch (err) {
+    throw classifyStartBuildError(err);
+  }
+  if (!buildId) throw new StartBuildRetryableError("MissingBuildId", "StartBuild succeeded but returned no build id");
+  return { buildId };
+}
