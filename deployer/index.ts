@@ -1,2 +1,60 @@
-// placeholder: replaced by its part
-export {};
+/**
+ * The deployer CodeBuild runs in a tenant account (DESIGN.md §1 step 7, §8): `node dist/deployer/index.js`.
+ * Thin: read the configuration, build the AWS clients, run deploy.ts, set the exit code. It ships with
+ * the tenant plumbing, never inside the artifact it verifies (see deployer/README.md).
+ */
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { s3Settings } from "../core/aws-config";
+import { runApply } from "./apply";
+import { readDeployerConfig } from "./config";
+import { deploy } from "./deploy";
+import { DeployerConfigError } from "./errors";
+import { extractArchive } from "./extract";
+import { CentralBucket } from "./s3-store";
+import { DeployedVersionParameter } from "./ssm-store";
+
+async function run(): Promise<number> {
+  let config;
+  try {
+    config = readDeployerConfig(process.env);
+  } catch (err) {
+    if (err instanceof DeployerConfigError) {
+      process.stderr.write(`✖ deploy: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const ownWorkDir = config.workDir === undefined;
+  const workDir = config.workDir ?? (await mkdtemp(join(tmpdir(), "fleet-deploy-")));
+  await mkdir(workDir, { recursive: true });
+  try {
+    const outcome = await deploy(config, workDir, {
+      bucket: new CentralBucket(new S3Client({ region: config.centralRegion, ...s3Settings(process.env) }), config.artifactBucket),
+      // The parameter lives in this (tenant) account and region: the SDK's own region settings.
+      deployedVersion: new DeployedVersionParameter(new SSMClient({}), config.deployedVersionParameter),
+      extract: extractArchive,
+      apply: runApply,
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+      now: () => new Date(),
+      processEnv: process.env,
+    });
+    return outcome.exitCode;
+  } finally {
+    if (ownWorkDir) await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+run().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`✖ deploy: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
