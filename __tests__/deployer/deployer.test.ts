@@ -77,7 +77,7 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     expect(await deployedVersion(aws.ssm, env)).toBe("1.0.0");
     const history = await statusHistory(aws.s3, statusKey(env, "payments-api", p.release.releaseId));
     expect(history.map((s) => `${s.phase}/${s.result}`)).toEqual(["started/in-progress", "applying/in-progress", "finished/succeeded"]);
-    const last = history[2]!;
+    const last = history[2];
     expect(last).toMatchObject({ env, app: "payments-api", version: "1.0.0", releaseId: p.release.releaseId, buildId: "fleet-deploy-happy:42" });
     expect(last.error).toBeUndefined();
     expect(Date.parse(last.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(last.startedAt));
@@ -232,8 +232,8 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     expect(await deployedVersion(aws.ssm, env)).toBe("0.9.0");
     const history = await statusHistory(aws.s3, statusKey(env, "payments-api", p.release.releaseId));
     expect(history.map((s) => s.phase)).toEqual(["started", "applying", "finished"]);
-    expect(history[2]!.result).toBe("failed");
-    expect(history[2]!.error).toMatch(reason);
+    expect(history[2].result).toBe("failed");
+    expect(history[2].error).toMatch(reason);
   });
 
   it("refuses an artifact that has no workload stack for this environment", async () => {
