@@ -1,6 +1,20 @@
-import { FleetError } from "../../core/errors";
+/** `fleet package <dir> --out <file.zip> [--json]`: the pipe's deterministic zip, for operators and the local run. */
+import { packageTree } from "../../pipe/package";
+import { parse } from "../args";
+import { UsageError } from "../../core/errors";
 import type { CommandContext } from "../context";
+import { resolve } from "node:path";
 
-export async function packageCommand(_ctx: CommandContext): Promise<number> {
-  throw new FleetError("fleet package is not built yet");
+export async function packageCommand(ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parse("package", ctx.argv, { out: { type: "string" }, json: { type: "boolean" } }, true);
+  if (positionals.length !== 1) throw new UsageError("fleet package: give exactly one directory: fleet package <dir> --out <file.zip> [--json]");
+  if (!values.out) throw new UsageError("fleet package: --out <file.zip> is required");
+  const started = Date.now();
+  const result = await packageTree({ root: resolve(ctx.cwd, positionals[0]), out: resolve(ctx.cwd, values.out) });
+  if (values.json) {
+    ctx.stdout.write(`${JSON.stringify({ sha256: result.sha256, size: result.size, files: result.files })}\n`);
+  } else {
+    ctx.stdout.write(`✔ ${values.out}: ${result.files} files, ${result.size} bytes, sha256 ${result.sha256} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  }
+  return 0;
 }

@@ -1,0 +1,34 @@
+/**
+ * Step 2 of the flow (DESIGN.md §1): the deterministic artifact. Same tree → same bytes → same SHA-256,
+ * whatever the mtimes, owners, umask or directory order of the machine (given the same zlib: Node's
+ * bundled zlib is part of the format, like Info-ZIP's deflate is part of its output).
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { PackageError } from "./errors";
+import { DEFAULT_EXCLUDES, walkTree } from "./zip/walk";
+import { writeZip, type ZipResult } from "./zip/writer";
+
+export { DEFAULT_EXCLUDES };
+
+export interface PackageOptions {
+  /** Tree to package. */
+  readonly root: string;
+  /** Archive to write (parent directories are created). */
+  readonly out: string;
+  /** Root-relative paths to include; default the whole root. */
+  readonly include?: readonly string[];
+  /** Names or root-relative paths to leave out; default {@link DEFAULT_EXCLUDES}. */
+  readonly exclude?: readonly string[];
+  readonly workers?: number;
+}
+
+export type PackageResult = ZipResult;
+
+export async function packageTree(options: PackageOptions): Promise<PackageResult> {
+  const out = resolve(options.out);
+  const entries = walkTree(options.root, { include: options.include, exclude: options.exclude, skipAbsolute: [out] });
+  if (entries.length === 0) throw new PackageError(`nothing to package in ${resolve(options.root)}: every file is excluded or the tree is empty`);
+  mkdirSync(dirname(out), { recursive: true });
+  return writeZip(entries, out, { workers: options.workers });
+}
