@@ -1,0 +1,140 @@
+/**
+ * Masking of plan values. `terraform show -json` keeps sensitive values in clear text and only flags them
+ * in the parallel `before_sensitive` / `after_sensitive` trees (`true` at a leaf, or a bare `true` for
+ * the whole value). Everything the review renders goes through this file: a sensitive leaf is never
+ * copied, only replaced by a marker; a changed one says "(sensitive value changed)" without either side.
+ */
+
+export const SENSITIVE = "(sensitive value)";
+export const SENSITIVE_CHANGED = "(sensitive value changed)";
+export const UNKNOWN = "(known after apply)";
+
+type Path = readonly (string | number)[];
+
+/** One changed attribute, masked: `before`/`after` are safe to print. */
+export interface AttributeChange {
+  readonly path: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  /** True when the value is sensitive on either side: `before`/`after` are then markers only. */
+  readonly sensitive?: true;
+  /** True when the new value is known only after apply. */
+  readonly unknown?: true;
+}
+
+const IDENT_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** `environment[0].variables.EVENT_BUS_ARN`, `tags["kubernetes.io/name"]`. */
+export function formatPath(path: Path): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else if (IDENT_RE.test(key)) out += out === "" ? key : `.${key}`;
+    else out += `[${JSON.stringify(key)}]`;
+  }
+  return out === "" ? "(whole value)" : out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The child of a sensitivity/unknown marker tree: `true` propagates to the whole subtree. */
+function child(marker: unknown, key: string | number): unknown {
+  if (marker === true) return true;
+  if (Array.isArray(marker) && typeof key === "number") return marker[key];
+  if (isRecord(marker) && typeof key === "string") return marker[key];
+  return undefined;
+}
+
+/** True when any leaf under this marker is `true`. */
+export function anyMarked(marker: unknown): boolean {
+  if (marker === true) return true;
+  if (Array.isArray(marker)) return marker.some(anyMarked);
+  if (isRecord(marker)) return Object.values(marker).some(anyMarked);
+  return false;
+}
+
+/**
+ * A copy of `value` that is safe to print: sensitive leaves → "(sensitive value)", unknown leaves →
+ * "(known after apply)" (also where the key is missing from `value`, as Terraform omits unknown keys).
+ */
+export function maskValue(value: unknown, sensitive: unknown, unknown?: unknown): unknown {
+  if (sensitive === true) return SENSITIVE;
+  if (unknown === true) return UNKNOWN;
+  if (Array.isArray(value) || Array.isArray(unknown)) {
+    const arr = Array.isArray(value) ? value : [];
+    const len = Math.max(arr.length, Array.isArray(unknown) ? unknown.length : 0);
+    const out: unknown[] = [];
+    for (let i = 0; i < len; i++) out.push(maskValue(arr[i], child(sensitive, i), child(unknown, i)));
+    return out;
+  }
+  if (isRecord(value) || isRecord(unknown)) {
+    const obj = isRecord(value) ? value : {};
+    const out: Record<string, unknown> = {};
+    const keys = new Set(Object.keys(obj));
+    if (isRecord(unknown)) for (const k of Object.keys(unknown)) if (anyMarked(unknown[k])) keys.add(k);
+    for (const k of keys) out[k] = maskValue(obj[k], child(sensitive, k), child(unknown, k));
+    return out;
+  }
+  return value;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (isRecord(a) && isRecord(b)) {
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => k in b && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+interface Sides {
+  before: unknown;
+  after: unknown;
+  beforeSensitive: unknown;
+  afterSensitive: unknown;
+  afterUnknown: unknown;
+}
+
+/**
+ * The changed attributes between `before` and `after`, masked, leaves first in document order. Objects
+ * and lists are descended; a leaf (or a whole value marked sensitive/unknown) is one entry.
+ */
+export function attributeChanges(sides: Sides): AttributeChange[] {
+  const out: AttributeChange[] = [];
+  walk(sides.before, sides.after, sides.beforeSensitive, sides.afterSensitive, sides.afterUnknown, [], out);
+  return out;
+}
+
+function walk(before: unknown, after: unknown, bs: unknown, as: unknown, au: unknown, path: (string | number)[], out: AttributeChange[]): void {
+  if (bs === true || as === true) {
+    // Compare in memory, print only a marker. Unknown + sensitive is still just "sensitive".
+    if (au === true || !deepEqual(before, after)) out.push({ path: formatPath(path), before: before === undefined || before === null ? null : SENSITIVE, after: SENSITIVE_CHANGED, sensitive: true });
+    return;
+  }
+  if (au === true) {
+    out.push({ path: formatPath(path), before: maskValue(before, bs), after: UNKNOWN, unknown: true });
+    return;
+  }
+  const bothLists = (Array.isArray(before) || before == null) && (Array.isArray(after) || after == null) && (Array.isArray(before) || Array.isArray(after));
+  if (bothLists || Array.isArray(au)) {
+    const b = Array.isArray(before) ? before : [];
+    const a = Array.isArray(after) ? after : [];
+    const len = Math.max(b.length, a.length, Array.isArray(au) ? au.length : 0);
+    for (let i = 0; i < len; i++) walk(b[i], a[i], child(bs, i), child(as, i), child(au, i), [...path, i], out);
+    return;
+  }
+  const bothRecords = (isRecord(before) || before == null) && (isRecord(after) || after == null) && (isRecord(before) || isRecord(after));
+  if (bothRecords || isRecord(au)) {
+    const b = isRecord(before) ? before : {};
+    const a = isRecord(after) ? after : {};
+    const keys = new Set([...Object.keys(b), ...Object.keys(a)]);
+    if (isRecord(au)) for (const k of Object.keys(au)) if (anyMarked(au[k])) keys.add(k);
+    for (const k of keys) walk(b[k], a[k], child(bs, k), child(as, k), child(au, k), [...path, k], out);
+    return;
+  }
+  if (!deepEqual(before ?? null, after ?? null)) out.push({ path: formatPath(path), before: maskValue(before ?? null, bs), after: maskValue(after ?? null, as) });
+}
