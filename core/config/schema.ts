@@ -62,9 +62,10 @@ export const FleetFileSchema = z
   .meta({ title: "cdktf-fleet fleet.yaml", description: "Central settings and defaults of the fleet" });
 
 /** JSON value, for the free-form `config` of an environment. */
-const JsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
-);
+const JsonValue: z.ZodType<unknown> = z
+  .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]))
+  // The id names its definition in the generated JSON Schema (instead of `__schema0`).
+  .meta({ id: "JsonValue", description: "Any YAML value: text, number, boolean, null, list or mapping" });
 
 export const EnvironmentFileSchema = z
   .strictObject({
