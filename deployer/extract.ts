@@ -107,7 +107,13 @@ async function writeEntry(zip: ZipFile, e: NamedEntry, dest: string, budget: { l
     },
   });
   const mode = isExecutable(e.entry.externalFileAttributes, e.entry.versionMadeBy) ? 0o755 : 0o644;
-  await pipeline(input, meter, createWriteStream(dest, { flags: "wx", mode }));
+  try {
+    await pipeline(input, meter, createWriteStream(dest, { flags: "wx", mode }));
+  } catch (err) {
+    if (err instanceof UnsafeArchiveError) throw err;
+    // yauzl's size check ("too many bytes in the stream") and inflate errors: name the entry.
+    throw new UnsafeArchiveError(`unsafe archive: entry ${JSON.stringify(e.fileName)}: ${(err as Error).message}`);
+  }
   if (crc >>> 0 !== e.entry.crc32 >>> 0) throw new UnsafeArchiveError(`unsafe archive: entry ${JSON.stringify(e.fileName)} fails its CRC-32 check (corrupt archive)`);
 }
 

@@ -287,7 +287,7 @@ describeWithMoto("deployer (bundled, against moto)", () => {
         env: "liar",
         entries: (e) => [{ name: stackFile(e), data: "{}" }, { name: "bomb.bin", data: Buffer.alloc(300_000), declaredSize: 10 }],
         extra: { FLEET_MAX_ARCHIVE_BYTES: "100000" },
-        reason: /unsafe archive: /,
+        reason: /unsafe archive: entry "bomb\.bin": too many bytes in the stream\. expected 10/,
       },
     ];
 
