@@ -1,6 +1,47 @@
-import { FleetError } from "../../core/errors";
+/**
+ * `fleet publish <file.zip> --app <app> --version <v> [--json] [--bucket B] [--dir environments]`:
+ * the pipe's immutable upload for operators and the local run. The bucket comes from fleet.yaml
+ * (`central.artifactBucket`) unless --bucket is given.
+ */
+import { resolve } from "node:path";
+import { UsageError } from "../../core/errors";
+import { isValidVersion } from "../../core/version";
+import { NAME_RE } from "../../core/patterns";
+import { createS3 } from "../../pipe/aws";
+import { publishArtifact } from "../../pipe/publish";
+import { inspectZip } from "../../pipe/zip/inspect";
+import { parse } from "../args";
+import { loadFleet } from "../config-loader";
 import type { CommandContext } from "../context";
 
-export async function publish(_ctx: CommandContext): Promise<number> {
-  throw new FleetError("fleet publish is not built yet");
+export async function publish(ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parse(
+    "publish",
+    ctx.argv,
+    { app: { type: "string" }, version: { type: "string" }, json: { type: "boolean" }, bucket: { type: "string" }, dir: { type: "string" } },
+    true,
+  );
+  if (positionals.length !== 1) throw new UsageError("fleet publish: give exactly one zip: fleet publish <file.zip> --app <app> --version <v> [--json]");
+  if (!values.app || !NAME_RE.test(values.app)) throw new UsageError(`fleet publish: --app is required and must match ${NAME_RE.source}${values.app ? `, got ${JSON.stringify(values.app)}` : ""}`);
+  if (!values.version || !isValidVersion(values.version)) throw new UsageError(`fleet publish: --version is required and must be SemVer without build metadata (e.g. 1.4.2)${values.version ? `, got ${JSON.stringify(values.version)}` : ""}`);
+  const fleet = values.bucket ? undefined : loadFleet(values.dir ?? "environments", { cwd: ctx.cwd });
+  const bucket = values.bucket ?? fleet!.central.artifactBucket;
+  const file = resolve(ctx.cwd, positionals[0]);
+  const facts = await inspectZip(file);
+  const region = ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? fleet?.central.region;
+  const s3 = createS3(ctx.env, region ? { region } : {});
+  const result = await publishArtifact({
+    s3,
+    bucket,
+    app: values.app,
+    version: values.version,
+    file,
+    sha256: facts.sha256,
+    files: facts.files,
+    manifestFields: { gate: { lint: "skipped", test: "skipped", sonar: "skipped" }, ...(ctx.env.FLEET_COMMIT ? { commit: ctx.env.FLEET_COMMIT } : {}) },
+    log: (m) => ctx.stderr.write(`${m}\n`),
+  });
+  if (values.json) ctx.stdout.write(`${JSON.stringify({ bucket, ...result })}\n`);
+  else ctx.stdout.write(`✔ ${result.alreadyPublished ? "already published" : "published"} s3://${bucket}/${result.artifactKey} (sha256 ${result.sha256}) and ${result.manifestKey}\n`);
+  return 0;
 }

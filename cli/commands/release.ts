@@ -1,6 +1,53 @@
-import { FleetError } from "../../core/errors";
+/**
+ * `fleet release --app <app> --version <v> --to <env|wave:N>... [--allow-downgrade] [--reason TEXT]
+ * [--dir environments] [--bucket B]`: the "one click" of DESIGN.md §1 step 4 for operators.
+ */
+import { userInfo } from "node:os";
+import { UsageError } from "../../core/errors";
+import { createS3 } from "../../pipe/aws";
+import { releaseVersion } from "../../pipe/release";
+import { parse } from "../args";
+import { loadFleet } from "../config-loader";
 import type { CommandContext } from "../context";
 
-export async function release(_ctx: CommandContext): Promise<number> {
-  throw new FleetError("fleet release is not built yet");
+function who(env: CommandContext["env"]): string {
+  if (env.FLEET_REQUESTED_BY) return env.FLEET_REQUESTED_BY;
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return `cli:${env.USER ?? "unknown"}`;
+  }
+}
+
+export async function release(ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parse("release", ctx.argv, {
+    app: { type: "string" },
+    version: { type: "string" },
+    to: { type: "string", multiple: true },
+    "allow-downgrade": { type: "boolean" },
+    reason: { type: "string" },
+    dir: { type: "string" },
+    bucket: { type: "string" },
+    json: { type: "boolean" },
+  }, true);
+  // `--to alpha bravo` as well as `--to alpha --to bravo`: extra positionals are more targets.
+  const targets = [...(values.to ?? []), ...positionals].flatMap((t) => t.split(",")).map((t) => t.trim()).filter((t) => t !== "");
+  if (!values.app) throw new UsageError("fleet release: --app is required");
+  if (!values.version) throw new UsageError("fleet release: --version is required");
+  if (targets.length === 0) throw new UsageError("fleet release: --to <env|wave:N> is required (one or more)");
+  const fleet = loadFleet(values.dir ?? "environments", { cwd: ctx.cwd });
+  const written = await releaseVersion({
+    s3: createS3(ctx.env, { region: ctx.env.AWS_REGION ?? fleet.central.region }),
+    bucket: values.bucket ?? fleet.central.artifactBucket,
+    fleet,
+    app: values.app,
+    version: values.version,
+    targets,
+    requestedBy: who(ctx.env),
+    reason: values.reason ?? "",
+    allowDowngrade: values["allow-downgrade"] ?? false,
+  });
+  if (values.json) ctx.stdout.write(`${JSON.stringify(written)}\n`);
+  else ctx.stdout.write(written.map((w) => `✔ released ${values.app} ${values.version} to ${w.env}: ${w.key}\n`).join(""));
+  return 0;
 }
