@@ -4,6 +4,7 @@
  * streamed to the build log line by line as it comes, and the line that best explains a failure is kept.
  */
 import { spawn } from "node:child_process";
+import { basename } from "node:path";
 import { createInterface } from "node:readline";
 import { LastMeaningfulLine } from "./text";
 
@@ -37,7 +38,8 @@ export async function runApply(plan: ApplyPlan, writeLine: (line: string) => voi
 
 function runOne(argv: readonly string[], plan: ApplyPlan, writeLine: (line: string) => void): Promise<ApplyOutcome> {
   const [cmd, ...args] = argv as [string, ...string[]];
-  const label = argv.slice(0, 2).join(" ");
+  // "terraform apply", "node -e": the program by name, not by path.
+  const label = [basename(cmd), ...args.slice(0, 1)].join(" ");
   writeLine(`$ ${argv.join(" ")}`);
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: plan.cwd, env: plan.env, stdio: ["ignore", "pipe", "pipe"] });

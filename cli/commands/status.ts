@@ -1,6 +1,153 @@
-import { FleetError } from "../../core/errors";
+/**
+ * `fleet status [--app A] [--format table|json] [--dir environments] [--bucket B]` (DESIGN.md §1 step 8):
+ * what runs where, what failed, who lags — from the status records the tenant deployers write to the
+ * central bucket. It reports and does not judge: exit 0 even when tenants failed.
+ *
+ * Reading is cheap at fleet scale: one paginated listing of `status/` keys (keys sort by release id, so
+ * each environment's newest record is its last key), then GETs only of each environment's newest record
+ * and, walking back, its newest succeeded one; known versions come from listing `artifacts/<app>/`
+ * (two keys per version, whatever the fleet size) instead of every release object.
+ */
+import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { s3Settings } from "../../core/aws-config";
+import type { FleetConfig } from "../../core/config/schema";
+import { ConfigError, FleetError, UsageError } from "../../core/errors";
+import { buildFleetStatus, formatFleetStatusTable } from "../../core/fleet-status";
+import { parseKey } from "../../core/keys";
+import { BUCKET_RE, NAME_RE } from "../../core/patterns";
+import { StatusSchema, type Status } from "../../core/records";
+import { compareReleaseIds } from "../../core/version";
+import { parse } from "../args";
+import { loadFleet } from "../config-loader";
 import type { CommandContext } from "../context";
 
-export async function status(_ctx: CommandContext): Promise<number> {
-  throw new FleetError("fleet status is not built yet");
+/** The central bucket could not be read. */
+export class StatusReadError extends FleetError {}
+
+type Env = CommandContext["env"];
+
+/**
+ * The client from the command's environment (ctx.env), which is process.env in a real run: the standard
+ * endpoint and credential variables, and FLEET_S3_FORCE_PATH_STYLE.
+ */
+function s3Client(env: Env, region: string | undefined): S3Client {
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  const config: S3ClientConfig = { ...s3Settings(env), region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION };
+  if (endpoint) config.endpoint = endpoint;
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    config.credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
+  }
+  return new S3Client(config);
+}
+
+async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const res = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of res.Contents ?? []) if (o.Key) keys.push(o.Key);
+    token = res.IsTruncated ? res.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}
+
+async function readStatus(s3: S3Client, bucket: string, key: string, warn: (line: string) => void): Promise<Status | undefined> {
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const text = (await res.Body?.transformToString()) ?? "";
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    warn(`⚠ s3://${bucket}/${key}: not JSON; ignored`);
+    return undefined;
+  }
+  const parsed = StatusSchema.safeParse(json);
+  if (!parsed.success) {
+    warn(`⚠ s3://${bucket}/${key}: not a valid status record (${parsed.error.issues[0]?.message ?? "invalid"}); ignored`);
+    return undefined;
+  }
+  return parsed.data;
+}
+
+/** Runs `fn` over items with at most `limit` in flight. */
+async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export async function status(ctx: CommandContext): Promise<number> {
+  const { values } = parse("status", ctx.argv, {
+    app: { type: "string" },
+    format: { type: "string", default: "table" },
+    dir: { type: "string", default: "environments" },
+    bucket: { type: "string" },
+  });
+  if (values.format !== "table" && values.format !== "json") throw new UsageError(`fleet status: --format must be table or json, got ${JSON.stringify(values.format)}`);
+  if (values.app !== undefined && !NAME_RE.test(values.app)) throw new UsageError(`fleet status: --app ${JSON.stringify(values.app)} is not an app name (${NAME_RE.source})`);
+  if (values.bucket !== undefined && !BUCKET_RE.test(values.bucket)) throw new UsageError(`fleet status: --bucket ${JSON.stringify(values.bucket)} is not a bucket name`);
+  const warn = (line: string) => ctx.stderr.write(`${line}\n`);
+
+  // The fleet config names the bucket, the app and the environments to show; with --bucket and --app the
+  // records alone are enough (an operator without the repository checked out).
+  let fleet: FleetConfig | undefined;
+  try {
+    fleet = loadFleet(values.dir, { cwd: ctx.cwd });
+  } catch (err) {
+    if (!(err instanceof ConfigError) || values.bucket === undefined || values.app === undefined) throw err;
+    warn(`⚠ fleet config not loaded (${err.issues.length} problem${err.issues.length === 1 ? "" : "s"} in ${values.dir}); showing environments that have records`);
+  }
+  const bucket = values.bucket ?? fleet!.central.artifactBucket;
+  const app = values.app ?? fleet!.app.name;
+  const s3 = s3Client(ctx.env, fleet?.central.region);
+
+  try {
+    const [statusKeys, artifactKeys] = await Promise.all([listKeys(s3, bucket, "status/"), listKeys(s3, bucket, `artifacts/${app}/`)]);
+
+    const idsByEnv = new Map<string, string[]>();
+    for (const key of statusKeys) {
+      const p = parseKey(key);
+      if (!p.ok || p.key.kind !== "status" || p.key.app !== app) continue;
+      idsByEnv.set(p.key.env, [...(idsByEnv.get(p.key.env) ?? []), p.key.releaseId]);
+    }
+    // Per environment: newest record first, walking back only until a succeeded one is found.
+    const perEnv = await mapPool([...idsByEnv.entries()], 8, async ([env, ids]) => {
+      const newestFirst = [...ids].sort((a, b) => compareReleaseIds(b, a));
+      const found: Status[] = [];
+      for (const id of newestFirst) {
+        const record = await readStatus(s3, bucket, `status/${env}/${app}/${id}.json`, warn);
+        if (!record) continue;
+        found.push(record);
+        if (record.result === "succeeded") break;
+      }
+      return found;
+    });
+
+    const knownVersions = artifactKeys.flatMap((k) => {
+      const p = parseKey(k);
+      return p.ok && p.key.kind === "artifact" ? [p.key.version] : [];
+    });
+    const result = buildFleetStatus({
+      app,
+      fleet: (fleet?.environments ?? []).map((e) => ({ name: e.name, wave: e.wave })),
+      records: perEnv.flat(),
+      knownVersions,
+    });
+    if (values.format === "json") ctx.stdout.write(JSON.stringify({ bucket, ...result }, null, 2) + "\n");
+    else ctx.stdout.write(formatFleetStatusTable(result, `s3://${bucket}`));
+    return 0;
+  } catch (err) {
+    if (err instanceof FleetError) throw err;
+    const e = err as { name?: string; message?: string };
+    throw new StatusReadError(`fleet status: could not read s3://${bucket}: ${e.name ?? "Error"}: ${e.message ?? String(err)}`);
+  } finally {
+    s3.destroy();
+  }
 }

@@ -1,0 +1,202 @@
+/**
+ * `fleet status`: the pure fleet view (core/fleet-status.ts), and the command end to end over records the
+ * BUNDLED deployer wrote to a moto bucket, called through cli/main.ts with a fake context.
+ */
+import { join } from "node:path";
+import { buildFleetStatus, formatFleetStatusTable, type FleetStatus } from "../../core/fleet-status";
+import { STATUS_SCHEMA, type Status } from "../../core/records";
+import { main } from "../../cli/main";
+import { describeWithMoto, startMoto, type Moto } from "../helpers/moto";
+import { removeDir, tempDir } from "../helpers/fs";
+import {
+  APP,
+  ROOT,
+  clients,
+  createCentralBucket,
+  deployerEnv,
+  ensureDeployerBundle,
+  markerCommand,
+  newReleaseId,
+  publishArtifact,
+  runDeployer,
+  stackFile,
+  writeRelease,
+  zipWithCli,
+  type Clients,
+} from "../deployer/fixtures";
+
+function record(env: string, releaseId: string, version: string, result: Status["result"], error?: string): Status {
+  return {
+    schema: STATUS_SCHEMA,
+    env,
+    app: APP,
+    releaseId,
+    version,
+    phase: result === "in-progress" ? "applying" : "finished",
+    result,
+    buildId: `fleet-deploy-${env}:1`,
+    startedAt: `${releaseId.slice(0, 4)}-${releaseId.slice(4, 6)}-${releaseId.slice(6, 8)}T${releaseId.slice(9, 11)}:${releaseId.slice(11, 13)}:${releaseId.slice(13, 15)}Z`,
+    ...(result === "in-progress" ? {} : { finishedAt: `${releaseId.slice(0, 4)}-${releaseId.slice(4, 6)}-${releaseId.slice(6, 8)}T${releaseId.slice(9, 11)}:${releaseId.slice(11, 13)}:59Z` }),
+    ...(error ? { error } : {}),
+  };
+}
+
+describe("buildFleetStatus", () => {
+  const fleet = [
+    { name: "charlie", wave: 2 },
+    { name: "alpha", wave: 0 },
+    { name: "bravo", wave: 1 },
+  ];
+
+  it("shows running = newest succeeded, last = newest record, lag = newer known versions, and never-deployed environments", () => {
+    // Prepare
+    const records = [
+      record("alpha", "20261129T100000Z-00000001", "1.9.0", "succeeded"),
+      record("alpha", "20261129T110000Z-00000002", "1.10.0", "succeeded"),
+      record("bravo", "20261129T100000Z-00000003", "1.9.0", "succeeded"),
+      record("bravo", "20261129T120000Z-00000004", "1.10.0", "failed", "terraform apply failed (exit 1): Error: boom"),
+      record("gone", "20261128T100000Z-00000005", "1.0.0", "succeeded"),
+    ];
+    // Act
+    const s = buildFleetStatus({ app: APP, fleet, records, knownVersions: ["1.9.0", "1.10.0", "1.10.0-rc.1", "junk"] });
+    // Assess
+    expect(s.newestVersion).toBe("1.10.0");
+    expect(s.environments.map((e) => [e.env, e.wave, e.running?.version ?? null, e.last?.result ?? null, e.lag])).toEqual([
+      ["alpha", 0, "1.10.0", "succeeded", 0],
+      ["bravo", 1, "1.9.0", "failed", 2],
+      ["charlie", 2, null, null, 4],
+      ["gone", undefined, "1.0.0", "succeeded", 3],
+    ]);
+    expect(s.environments[1]!.last).toMatchObject({ releaseId: "20261129T120000Z-00000004", version: "1.10.0", at: "2026-11-29T12:00:59Z", error: "terraform apply failed (exit 1): Error: boom" });
+  });
+
+  it("formats an aligned table with a note per environment whose last release did not succeed", () => {
+    // Prepare
+    const s: FleetStatus = buildFleetStatus({
+      app: APP,
+      fleet,
+      records: [record("alpha", "20261129T110000Z-00000002", "1.10.0", "succeeded"), record("bravo", "20261129T120000Z-00000004", "1.10.0", "refused", "checksum mismatch: x")],
+      knownVersions: ["1.10.0"],
+    });
+    // Act
+    const table = formatFleetStatusTable(s, "s3://acme-fleet-artifacts");
+    // Assess
+    expect(table).toBe(
+      [
+        "payments-api: newest version 1.10.0 (s3://acme-fleet-artifacts)",
+        "",
+        "ENVIRONMENT  WAVE  RUNNING  LAST RELEASE               VERSION  RESULT     WHEN                  LAG",
+        "alpha        0     1.10.0   20261129T110000Z-00000002  1.10.0   succeeded  2026-11-29 11:00:59Z  0",
+        "bravo        1     -        20261129T120000Z-00000004  1.10.0   refused    2026-11-29 12:00:59Z  1",
+        "charlie      2     -        never deployed             -        -          -                     1",
+        "",
+        "bravo: refused: checksum mismatch: x",
+        "",
+      ].join("\n"),
+    );
+  });
+});
+
+describeWithMoto("fleet status (over records written by the bundled deployer)", () => {
+  let moto: Moto;
+  let aws: Clients;
+  let work: string;
+  const ids = { alpha1: newReleaseId(new Date(Date.now() - 300_000)), alpha2: newReleaseId(new Date(Date.now() - 100_000)), bravo1: newReleaseId(new Date(Date.now() - 200_000)), bravo2: newReleaseId() };
+
+  beforeAll(async () => {
+    ensureDeployerBundle();
+    moto = await startMoto();
+    aws = clients(moto);
+    await createCentralBucket(aws.s3, moto.env.AWS_REGION);
+    work = tempDir("fleet-status-test-");
+    const sha: Record<string, string> = {};
+    for (const v of ["1.0.0", "1.1.0", "1.2.0"]) sha[v] = await publishArtifact(aws.s3, v, zipWithCli({ [stackFile("alpha")]: "{}", [stackFile("bravo")]: "{}", [stackFile("charlie")]: "{}" }));
+    const deployTo = async (env: string, version: string, releaseId: string, apply: string) => {
+      const p = await writeRelease(aws.s3, { env, version, sha256: sha[version]!, releaseId });
+      return runDeployer(deployerEnv(moto, env, p, { FLEET_APPLY_COMMAND: apply, CODEBUILD_BUILD_ID: `fleet-deploy-${env}:7` }));
+    };
+    const ok = markerCommand(join(work, "marker"));
+    const failing = JSON.stringify([process.execPath, "-e", "console.error('Error: AccessDenied on iam:CreateRole'); process.exit(1)"]);
+    const results = [
+      await deployTo("alpha", "1.0.0", ids.alpha1, ok),
+      await deployTo("bravo", "1.0.0", ids.bravo1, ok),
+      await deployTo("alpha", "1.2.0", ids.alpha2, ok),
+      await deployTo("bravo", "1.1.0", ids.bravo2, failing),
+    ];
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 1]);
+  });
+
+  afterAll(async () => {
+    aws?.s3.destroy();
+    aws?.ssm.destroy();
+    await moto?.stop();
+    removeDir(work);
+  });
+
+  async function fleet(...argv: string[]) {
+    let stdout = "";
+    let stderr = "";
+    const code = await main({ argv: ["status", ...argv], env: moto.env, cwd: ROOT, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+    return { code, stdout, stderr };
+  }
+
+  it("prints JSON for machines: running, last release and lag per environment", async () => {
+    // Act
+    const r = await fleet("--format", "json");
+    // Assess
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as FleetStatus & { bucket: string };
+    expect(s.bucket).toBe("acme-fleet-artifacts");
+    expect(s.newestVersion).toBe("1.2.0");
+    expect(s.environments.map((e) => ({ env: e.env, running: e.running?.version, last: e.last && [e.last.releaseId, e.last.version, e.last.result], lag: e.lag }))).toEqual([
+      { env: "alpha", running: "1.2.0", last: [ids.alpha2, "1.2.0", "succeeded"], lag: 0 },
+      { env: "bravo", running: "1.0.0", last: [ids.bravo2, "1.1.0", "failed"], lag: 2 },
+      { env: "charlie", running: undefined, last: null, lag: 3 },
+    ]);
+    expect(s.environments[1]!.last).toMatchObject({ buildId: "fleet-deploy-bravo:7", error: "node -e failed (exit 1): Error: AccessDenied on iam:CreateRole" });
+  });
+
+  it("prints the table, exits 0 although bravo failed, and names the failure", async () => {
+    // Prepare
+    const json = JSON.parse((await fleet("--format", "json")).stdout) as FleetStatus;
+    const when = (env: string) => json.environments.find((e) => e.env === env)!.last!.at.replace("T", " ").replace(/\.\d+Z$/, "Z");
+    // Act
+    const r = await fleet("--app", "payments-api", "--dir", "environments");
+    // Assess
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        "payments-api: newest version 1.2.0 (s3://acme-fleet-artifacts)",
+        "",
+        "ENVIRONMENT  WAVE  RUNNING  LAST RELEASE               VERSION  RESULT     WHEN                  LAG",
+        `alpha        0     1.2.0    ${ids.alpha2}  1.2.0    succeeded  ${when("alpha")}  0`,
+        `bravo        1     1.0.0    ${ids.bravo2}  1.1.0    failed     ${when("bravo")}  2`,
+        "charlie      2     -        never deployed             -        -          -                     3",
+        "",
+        "bravo: failed: node -e failed (exit 1): Error: AccessDenied on iam:CreateRole",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("rejects a bad --format as usage (exit 2)", async () => {
+    // Act
+    const r = await fleet("--format", "yaml");
+    // Assess
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('✖ fleet status: --format must be table or json, got "yaml"\n');
+  });
+
+  it("works from the records alone with --bucket and --app when there is no fleet config", async () => {
+    // Act
+    const r = await fleet("--bucket", "acme-fleet-artifacts", "--app", "payments-api", "--dir", "no-such-dir", "--format", "json");
+    // Assess
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^⚠ fleet config not loaded/);
+    expect((JSON.parse(r.stdout) as FleetStatus).environments.map((e) => [e.env, e.inFleet])).toEqual([
+      ["alpha", false],
+      ["bravo", false],
+    ]);
+  });
+});
