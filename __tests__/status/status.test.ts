@@ -67,7 +67,7 @@ describe("buildFleetStatus", () => {
       ["charlie", 2, null, null, 4],
       ["gone", undefined, "1.0.0", "succeeded", 3],
     ]);
-    expect(s.environments[1]!.last).toMatchObject({ releaseId: "20261129T120000Z-00000004", version: "1.10.0", at: "2026-11-29T12:00:59Z", error: "terraform apply failed (exit 1): Error: boom" });
+    expect(s.environments[1].last).toMatchObject({ releaseId: "20261129T120000Z-00000004", version: "1.10.0", at: "2026-11-29T12:00:59Z", error: "terraform apply failed (exit 1): Error: boom" });
   });
 
   it("formats an aligned table with a note per environment whose last release did not succeed", () => {
@@ -112,7 +112,7 @@ describeWithMoto("fleet status (over records written by the bundled deployer)", 
     const sha: Record<string, string> = {};
     for (const v of ["1.0.0", "1.1.0", "1.2.0"]) sha[v] = await publishArtifact(aws.s3, v, zipWithCli({ [stackFile("alpha")]: "{}", [stackFile("bravo")]: "{}", [stackFile("charlie")]: "{}" }));
     const deployTo = async (env: string, version: string, releaseId: string, apply: string) => {
-      const p = await writeRelease(aws.s3, { env, version, sha256: sha[version]!, releaseId });
+      const p = await writeRelease(aws.s3, { env, version, sha256: sha[version], releaseId });
       return runDeployer(deployerEnv(moto, env, p, { FLEET_APPLY_COMMAND: apply, CODEBUILD_BUILD_ID: `fleet-deploy-${env}:7` }));
     };
     const ok = markerCommand(join(work, "marker"));
@@ -123,7 +123,8 @@ describeWithMoto("fleet status (over records written by the bundled deployer)", 
       await deployTo("alpha", "1.2.0", ids.alpha2, ok),
       await deployTo("bravo", "1.1.0", ids.bravo2, failing),
     ];
-    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 1]);
+    const codes = results.map((r) => r.code).join(",");
+    if (codes !== "0,0,0,1") throw new Error(`seeding deploys exited ${codes}, expected 0,0,0,1:\n${results.map((r) => r.stderr).join("\n")}`);
   });
 
   afterAll(async () => {
@@ -154,7 +155,7 @@ describeWithMoto("fleet status (over records written by the bundled deployer)", 
       { env: "bravo", running: "1.0.0", last: [ids.bravo2, "1.1.0", "failed"], lag: 2 },
       { env: "charlie", running: undefined, last: null, lag: 3 },
     ]);
-    expect(s.environments[1]!.last).toMatchObject({ buildId: "fleet-deploy-bravo:7", error: "node -e failed (exit 1): Error: AccessDenied on iam:CreateRole" });
+    expect(s.environments[1].last).toMatchObject({ buildId: "fleet-deploy-bravo:7", error: "node -e failed (exit 1): Error: AccessDenied on iam:CreateRole" });
   });
 
   it("prints the table, exits 0 although bravo failed, and names the failure", async () => {
