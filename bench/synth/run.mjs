@@ -26,7 +26,9 @@ function measure(argv, env = {}) {
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${argv.join(" ")} exited ${r.status}:\n${r.stderr.slice(-3000)}`);
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]);
-  return { wall, mb: kb / 1024, stdout: r.stdout, stderr: r.stderr };
+  // CPU seconds (user + system): far less sensitive than wall time to other load on a shared 2-core machine.
+  const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1]) + Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1]);
+  return { wall, cpu, mb: kb / 1024, stdout: r.stdout, stderr: r.stderr };
 }
 
 function series(argv, env) {
