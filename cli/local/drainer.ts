@@ -1,0 +1,152 @@
+/**
+ * The Lambda side of the local chain: drains each tenant's stand-in queue (the rule target that replaces
+ * the Lambda function, see provision.ts) into the bundled handler, with Lambda's asynchronous-invoke
+ * semantics: a thrown error is retried later, up to the function's `maximum_retry_attempts`, then the event
+ * goes to its on-failure queue. Before invoking it restores the envelope fields AWS keeps across a
+ * bus-to-bus hop and moto rewrites (`account`, `region`, `resources`).
+ */
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type Message } from "@aws-sdk/client-sqs";
+import type { LambdaStandIn, Clients } from "./provision";
+import type { ContainerPool, InvokeResult } from "./lambda-host";
+
+export interface ReleaseEvent {
+  readonly env: string;
+  readonly key: string;
+  readonly versionId: string;
+  readonly event: Record<string, unknown>;
+}
+
+export type DrainAction = "invoke" | "hold" | "duplicate-then-invoke";
+
+export interface DrainerHooks {
+  /** Decides what happens to an event before the handler sees it (the drill injects faults here). */
+  readonly before?: (standIn: LambdaStandIn, e: ReleaseEvent) => DrainAction;
+  readonly onReceived?: (standIn: LambdaStandIn, e: ReleaseEvent, attempt: number) => void;
+  readonly onError?: (standIn: LambdaStandIn, err: Error) => void;
+  readonly onInvoked?: (standIn: LambdaStandIn, e: ReleaseEvent, r: InvokeResult, attempt: number, final: "done" | "retry" | "on-failure") => void;
+}
+
+export interface DrainerOptions {
+  readonly standIns: readonly LambdaStandIn[];
+  readonly clients: Clients;
+  readonly pool: ContainerPool;
+  /** The container environment of a stand-in (credentials, endpoints, the function's variables). */
+  readonly envFor: (standIn: LambdaStandIn) => Promise<Record<string, string>>;
+  /** Delay before a retried invoke (Lambda waits about a minute, then two). @default 1 s */
+  readonly retryDelaySeconds?: number;
+  /** Stand-in queues polled at once. @default 8 */
+  readonly concurrency?: number;
+  readonly hooks?: DrainerHooks;
+}
+
+export interface Drainer {
+  stop(): Promise<void>;
+  /** Messages seen per stand-in (including duplicates and retries). */
+  readonly received: number;
+}
+
+function restoreEnvelope(standIn: LambdaStandIn, event: Record<string, unknown>): Record<string, unknown> {
+  if (!standIn.forwardedFrom) return event;
+  const out: Record<string, unknown> = { ...event, account: standIn.forwardedFrom.account, region: standIn.forwardedFrom.region };
+  const detail = event.detail as { bucket?: { name?: unknown } } | undefined;
+  if ((!Array.isArray(event.resources) || event.resources.length === 0) && event.source === "aws.s3" && typeof detail?.bucket?.name === "string") {
+    out.resources = [`arn:aws:s3:::${detail.bucket.name}`];
+  }
+  return out;
+}
+
+function releaseEventOf(standIn: LambdaStandIn, event: Record<string, unknown>): ReleaseEvent {
+  const detail = (event.detail ?? {}) as { object?: { key?: unknown; "version-id"?: unknown } };
+  return {
+    env: standIn.environment.FLEET_ENVIRONMENT ?? standIn.stack,
+    key: typeof detail.object?.key === "string" ? detail.object.key : "",
+    versionId: typeof detail.object?.["version-id"] === "string" ? detail.object["version-id"] : "",
+    event,
+  };
+}
+
+export function startDrainer(options: DrainerOptions): Drainer {
+  const { clients, pool } = options;
+  const retryDelay = options.retryDelaySeconds ?? 1;
+  let stopped = false;
+  let received = 0;
+  const queues = [...options.standIns];
+
+  const envs = new Map<LambdaStandIn, Record<string, string>>();
+  const handle = async (s: LambdaStandIn, m: Message): Promise<void> => {
+    const sqs = await clients.sqs(s.placement);
+    const attempt = Number(m.Attributes?.ApproximateReceiveCount ?? "1");
+    let event: Record<string, unknown>;
+    try {
+      event = restoreEnvelope(s, JSON.parse(m.Body ?? "{}") as Record<string, unknown>);
+    } catch {
+      event = { unparseable: m.Body ?? "" };
+    }
+    const e = releaseEventOf(s, event);
+    const action = options.hooks?.before?.(s, e) ?? "invoke";
+    if (action === "hold") {
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 1 }));
+      return;
+    }
+    received++;
+    if (action === "duplicate-then-invoke") await sqs.send(new SendMessageCommand({ QueueUrl: s.queueUrl, MessageBody: m.Body ?? "{}" }));
+    options.hooks?.onReceived?.(s, e, attempt);
+    const container = pool.get(`${s.placement.account}/${s.placement.region}/${s.functionName}`, () => envs.get(s)!);
+    const r = await container.invoke(e.event);
+    if (r.ok) {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle }));
+      options.hooks?.onInvoked?.(s, e, r, attempt, "done");
+    } else if (attempt <= s.maximumRetryAttempts) {
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: retryDelay * attempt }));
+      options.hooks?.onInvoked?.(s, e, r, attempt, "retry");
+    } else {
+      if (s.onFailureQueueArn) {
+        const name = s.onFailureQueueArn.slice(s.onFailureQueueArn.lastIndexOf(":") + 1);
+        const url = await clients.queueUrl(s.placement, name);
+        // The record Lambda writes to an on-failure destination (requestPayload + the error).
+        const record = { version: "1.0", timestamp: new Date().toISOString(), requestContext: { functionArn: `arn:aws:lambda:${s.placement.region}:${s.placement.account}:function:${s.functionName}`, condition: "RetriesExhausted", approximateInvokeCount: attempt }, requestPayload: e.event, responsePayload: { errorType: r.error?.name, errorMessage: r.error?.message } };
+        await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(record) }));
+      }
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle }));
+      options.hooks?.onInvoked?.(s, e, r, attempt, "on-failure");
+    }
+  };
+
+  const poll = async (s: LambdaStandIn): Promise<number> => {
+    if (!envs.has(s)) envs.set(s, await options.envFor(s));
+    const sqs = await clients.sqs(s.placement);
+    const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: s.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 120, WaitTimeSeconds: 0, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    for (const m of res.Messages ?? []) await handle(s, m);
+    return res.Messages?.length ?? 0;
+  };
+
+  const loop = (async () => {
+    while (!stopped) {
+      const work = [...queues];
+      let found = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(options.concurrency ?? 8, work.length) }, async () => {
+          for (let s = work.shift(); s && !stopped; s = work.shift()) {
+            try {
+              found += await poll(s);
+            } catch (err) {
+              // The local AWS hiccuped (or is stopping): report and poll again, as Lambda's poller would.
+              options.hooks?.onError?.(s, err as Error);
+            }
+          }
+        }),
+      );
+      if (found === 0 && !stopped) await new Promise((r) => setTimeout(r, 150));
+    }
+  })();
+
+  return {
+    get received() {
+      return received;
+    },
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
