@@ -55,6 +55,8 @@ export function kindLabel(r: Pick<ResourceSummary, "kind" | "replaceOrder" | "pr
 }
 
 function attributeLine(a: AttributeChange): string {
+  // Synth diffs carry paths only (no values).
+  if (!("after" in a)) return `  - ${code(a.path)}`;
   if (a.sensitive) return `  - ${code(a.path)}: _(sensitive value changed)_`;
   const before = a.before === null || a.before === undefined ? "" : `${shortValue(a.before)} → `;
   return `  - ${code(a.path)}: ${before}${shortValue(a.after)}`;
@@ -79,7 +81,7 @@ function resourceLines(r: ResourceSummary, synth: boolean): string[] {
 function outputLine(o: OutputSummary): string {
   const label = o.kind === "create" ? "new output" : o.kind === "delete" ? "removed output" : "changed output";
   if (o.sensitive) return `- ${label} ${code(o.name)}: _(sensitive)_`;
-  if (o.kind === "delete") return `- ${label} ${code(o.name)}`;
+  if (o.kind === "delete" || !("after" in o)) return `- ${label} ${code(o.name)}`;
   return `- ${label} ${code(o.name)}: ${o.kind === "update" ? `${shortValue(o.before)} → ` : ""}${shortValue(o.after)}`;
 }
 
