@@ -176,6 +176,18 @@ describe("Bundle: dist/lambdas/assets_tracker/index.js", () => {
     });
   });
 
+  it("honours AWS_ENDPOINT_URL when no CodeBuild-specific endpoint is set", async () => {
+    // Prepare
+    const { AWS_ENDPOINT_URL_CODEBUILD: endpoint, ...rest } = env;
+
+    // Act
+    const run = await runBundle([loadEvent("put-object")], { ...rest, AWS_ENDPOINT_URL: endpoint });
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("fails, naming the variable, when the function is misconfigured", async () => {
     // Prepare
     const { FLEET_CENTRAL_ACCOUNT_ID: _omitted, ...partial } = env;
