@@ -1,6 +1,38 @@
-import { FleetError } from "../../core/errors";
+/**
+ * `fleet local [--drill] [--dir environments] [--timeout S] [--keep]` (DESIGN.md §8): the whole chain on a
+ * local AWS (moto), nothing from AWS. See cli/local/run.ts for what it does; this file parses the flags and
+ * turns the verdict into the exit code: 0 only when every tenant reached the released version (and, with
+ * --drill, every fault had exactly its expected effect).
+ */
+import { join } from "node:path";
+import { UsageError } from "../../core/errors";
+import { parse } from "../args";
 import type { CommandContext } from "../context";
+import { runLocal } from "../local/run";
+import { status } from "./status";
 
-export async function local(_ctx: CommandContext): Promise<number> {
-  throw new FleetError("fleet local is not built yet");
+export async function local(ctx: CommandContext): Promise<number> {
+  const { values } = parse("local", ctx.argv, {
+    drill: { type: "boolean", default: false },
+    dir: { type: "string", default: "environments" },
+    timeout: { type: "string", default: "90" },
+    keep: { type: "boolean", default: false },
+    version: { type: "string" },
+  });
+  const timeout = Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout takes seconds per wave (a positive number), got ${JSON.stringify(values.timeout)}`);
+  const result = await runLocal({
+    dir: join(ctx.cwd, values.dir),
+    drill: values.drill,
+    out: ctx.stdout,
+    waveTimeoutSeconds: timeout,
+    keepWorkDir: values.keep,
+    ...(values.version ? { version: values.version } : {}),
+    statusTable: async (env, out) => {
+      const code = await status({ argv: ["--dir", env.FLEET_LOCAL_DIR ?? join(ctx.cwd, values.dir)], env: { ...env, PATH: ctx.env.PATH }, cwd: ctx.cwd, stdout: out, stderr: ctx.stderr });
+      if (code !== 0) out.write(`(fleet status exited ${code})\n`);
+    },
+  });
+  ctx.stdout.write(result.ok ? `✔ local chain: every tenant reached its expected version${values.drill ? " and every fault had its expected effect" : ""}\n` : `✖ local chain failed: ${result.problems[0] ?? (result.drill?.find((f) => !f.ok)?.fault ?? "see above")}\n`);
+  return result.ok ? 0 : 1;
 }

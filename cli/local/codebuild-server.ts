@@ -85,6 +85,8 @@ export interface CodeBuildServerOptions {
 export interface CodeBuildServer {
   readonly endpoint: string;
   readonly builds: readonly Build[];
+  /** Changes one variable of a project's environment, as `aws codebuild update-project` would (the drill's hold). */
+  setProjectVariable(projectName: string, name: string, value: string): void;
   /** The next StartBuild of this project answers AccountLimitExceededException, once (the drill). */
   failNextStartWithLimit(projectName: string): void;
   /** Resolves when no build is running. */
@@ -350,6 +352,11 @@ export async function startCodeBuildServer(options: CodeBuildServerOptions): Pro
   return {
     endpoint: `http://127.0.0.1:${port}`,
     builds,
+    setProjectVariable(projectName, name, value) {
+      const p = projects.get(projectName);
+      if (!p) throw new Error(`no project ${projectName}`);
+      projects.set(projectName, { ...p, environmentVariables: [...p.environmentVariables.filter((v) => v.name !== name), { name, value, type: "PLAINTEXT" }] });
+    },
     failNextStartWithLimit(projectName) {
       failOnce.add(projectName);
     },
