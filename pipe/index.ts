@@ -1,2 +1,6 @@
-// placeholder: replaced by its part
-export {};
+// Entry of the pipe image (pipe/Dockerfile: node /opt/pipe/dist/pipe/index.js). Everything is in run().
+import { run } from "./run";
+
+void run().then((code) => {
+  process.exitCode = code;
+});
