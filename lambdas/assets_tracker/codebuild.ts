@@ -13,7 +13,8 @@ let client: CodeBuildClient | undefined;
 export function codeBuildClient(): CodeBuildClient {
   // A hung connection would otherwise hold the invocation until the Lambda timeout. If a StartBuild that
   // timed out here did reach CodeBuild, the retry carries the same idempotency token and gets the same build.
-  client ??= new CodeBuildClient({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
+  // Worst case with the SDK's 3 attempts: 3 × (3 s + 5 s) + backoff < 30 s, the function timeout to choose.
+  client ??= new CodeBuildClient({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 } });
   return client;
 }
 
