@@ -223,7 +223,10 @@ export async function run(options: RunOptions = {}): Promise<number> {
   }
   // The last line is always the one-line verdict; details of a multi-line message go above it.
   const [headline, ...details] = message.split("\n");
-  if (details.length > 0) (ok ? log.info : log.error)(message);
+  if (details.length > 0) {
+    if (ok) log.info(message);
+    else log.error(message);
+  }
   if (ok) log.success(headline);
   else log.fail(headline);
   return ok ? 0 : 1;
