@@ -37,6 +37,18 @@ export function checkMotoInstalled(python = "python3"): void {
   }
 }
 
+/**
+ * `python3 -m moto.server`, with the backends of the chain imported before it listens: moto imports a
+ * service on its first request, and SSM's import alone takes ~5 s here. Importing at start overlaps that
+ * with synthesis instead of stalling provisioning.
+ */
+const PRELOAD = [
+  "import sys",
+  "import moto.s3.models, moto.events.models, moto.sqs.models, moto.ssm.models, moto.sts.models, moto.iam.models",
+  "from moto.server import main",
+  "main(sys.argv[1:])",
+].join("\n");
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -83,7 +95,7 @@ export async function startLocalAws(options: { python?: string; startTimeoutMs?:
   let lastError = "";
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(python, ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(python, ["-c", PRELOAD, "-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr?.on("data", (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
