@@ -3,14 +3,16 @@
  * central bucket, SSM for the deployed version. The apply is a command that writes a marker file, so each
  * test can tell whether anything was applied.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { artifactKey, statusKey } from "../../core/keys";
 import { describeWithMoto, startMoto, type Moto } from "../helpers/moto";
-import { removeDir, tempDir } from "../helpers/fs";
+import { removeDir, tempDir, writeTree } from "../helpers/fs";
+import { main } from "../../cli/main";
 import {
   BUCKET,
+  ROOT,
   clients,
   createCentralBucket,
   deployedVersion,
@@ -81,6 +83,25 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     expect(last).toMatchObject({ env, app: "payments-api", version: "1.0.0", releaseId: p.release.releaseId, buildId: "fleet-deploy-happy:42" });
     expect(last.error).toBeUndefined();
     expect(Date.parse(last.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(last.startedAt));
+  });
+
+  it("deploys an artifact made by `fleet package` (the pipe's packager), executable bits kept", async () => {
+    // Prepare
+    const env = "packaged";
+    const src = writeTree(tempDir("fleet-package-src-"), { [stackFile(env)]: '{"resource":{}}\n', "app/run.sh": "#!/bin/sh\necho hi\n" });
+    chmodSync(join(src, "app/run.sh"), 0o755);
+    const out = join(work, "packaged.zip");
+    const ctx = { argv: ["package", src, "--out", out], env: {}, cwd: ROOT, stdout: { write: () => true }, stderr: { write: (t: string) => process.stderr.write(t) } };
+    expect(await main(ctx)).toBe(0);
+    const p = await release(env, "1.0.0", readFileSync(out));
+    const { marker, workDir } = paths(env);
+    // Act
+    const r = await runDeployer(deployerEnv(moto, env, p, { FLEET_APPLY_COMMAND: markerCommand(marker), FLEET_WORK_DIR: workDir }));
+    // Assess
+    expect(r.code).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+    expect(statSync(join(workDir, `release-${p.release.releaseId}`, "app/run.sh")).mode & 0o777).toBe(0o755);
+    removeDir(src);
   });
 
   it("redeploys the version already deployed (same version is allowed)", async () => {
@@ -288,6 +309,12 @@ describeWithMoto("deployer (bundled, against moto)", () => {
         entries: (e) => [{ name: stackFile(e), data: "{}" }, { name: "bomb.bin", data: Buffer.alloc(300_000), declaredSize: 10 }],
         extra: { FLEET_MAX_ARCHIVE_BYTES: "100000" },
         reason: /unsafe archive: entry "bomb\.bin": too many bytes in the stream\. expected 10/,
+      },
+      {
+        name: "a corrupt entry after good ones (the partial tree is removed)",
+        env: "corrupt",
+        entries: (e) => [{ name: stackFile(e), data: "{}" }, { name: "app/a.js", data: "a" }, { name: "app/b.js", data: "b".repeat(1000), crc: 1234 }],
+        reason: /unsafe archive: entry "app\/b\.js" fails its CRC-32 check/,
       },
     ];
 

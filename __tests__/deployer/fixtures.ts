@@ -32,6 +32,8 @@ export interface ZipEntrySpec {
   readonly method?: 0 | 8;
   /** Lie about the uncompressed size (to test that declared sizes are not trusted). */
   readonly declaredSize?: number;
+  /** Lie about the CRC-32 (a corrupt archive). */
+  readonly crc?: number;
 }
 
 /** A minimal, valid zip (no zip64), written by hand so that tests can make the unsafe ones. */
@@ -44,7 +46,7 @@ export function makeZip(entries: readonly ZipEntrySpec[]): Buffer {
     const data = Buffer.from(e.data ?? "");
     const method = e.name.endsWith("/") ? 0 : (e.method ?? 8);
     const body = method === 8 ? deflateRawSync(data) : data;
-    const crc = crc32(data) >>> 0;
+    const crc = e.crc ?? crc32(data) >>> 0;
     const size = e.declaredSize ?? data.length;
     const mode = e.mode ?? (e.name.endsWith("/") ? 0o040755 : 0o100644);
     const local = Buffer.alloc(30);
