@@ -14,7 +14,7 @@ import { findSecret, secretStrings } from "./plan-secrets";
 function everyOutput(stack: string, json: Record<string, unknown>): Record<string, string> {
   const parsed = parsePlan(json);
   if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-  const review = buildReview([summarizePlan(stack, parsed.plan)], { mode: "plan" });
+  const review = buildReview([summarizePlan(stack, parsed.plan, parsed.secrets)], { mode: "plan" });
   const dir = tempDir("review-leak-");
   try {
     const files = writeDetail(dir, review);
@@ -69,5 +69,34 @@ describe("Review outputs: sensitive values never leak", () => {
     expect(outputs.markdown).toContain("`content`: _(sensitive value changed)_");
     expect(outputs.markdown).toContain("changed output `token`: _(sensitive)_");
     expect(outputs.json).toContain('"name":"nested","kind":"create","sensitive":true,"before":null,"after":"(sensitive value)"');
+  });
+
+  it("scrubs a secret that Terraform left unmarked in a derived attribute (terraform_data.output)", () => {
+    // Prepare: the shape terraform 1.11.4 prints for terraform_data with a sensitive input.
+    const json = {
+      format_version: "1.2",
+      resource_changes: [
+        {
+          address: "terraform_data.f",
+          type: "terraform_data",
+          change: {
+            actions: ["update"],
+            before: { id: "881f", input: "TOKEN-BEFORE-9f2", output: "TOKEN-BEFORE-9f2" },
+            after: { id: "881f", input: "TOKEN-AFTER-77c" },
+            after_unknown: { output: true },
+            before_sensitive: { input: true },
+            after_sensitive: { input: true },
+          },
+        },
+      ],
+      prior_state: { values: { root_module: { resources: [{ values: { note: "prefix TOKEN-OTHER-123 suffix" }, sensitive_values: { note: true } }] } } },
+      variables: { token: { value: "TOKEN-AFTER-77c" } },
+      configuration: { root_module: { variables: { token: { sensitive: true } } } },
+    };
+    // Act
+    const outputs = everyOutput("derived", json);
+    // Assess
+    for (const text of Object.values(outputs)) expect(text).not.toContain("TOKEN-");
+    expect(outputs.markdown).toContain("  - `input`: _(sensitive value changed)_\n  - `output`: _(sensitive value changed)_");
   });
 });

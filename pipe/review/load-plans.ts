@@ -15,6 +15,8 @@ export interface NamedPlan {
   readonly stack: string;
   readonly file: string;
   readonly plan: Plan;
+  /** The plan's sensitive values, to scrub from the summary (never printed). */
+  readonly secrets: ReadonlySet<string>;
 }
 
 const DIR_PLAN_NAMES = ["plan.json", "tfplan.json"];
@@ -67,7 +69,7 @@ export function readPlanFile(file: string): NamedPlan {
   }
   const parsed = parsePlan(json);
   if (!parsed.ok) throw new PlanFileError([{ file, message: parsed.problems.join("; ") }]);
-  return { stack: stackNameOf(file), file, plan: parsed.plan };
+  return { stack: stackNameOf(file), file, plan: parsed.plan, secrets: parsed.secrets };
 }
 
 /** Reads every plan; throws one PlanFileError listing all bad files, and duplicate stack names. */

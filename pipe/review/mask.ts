@@ -138,3 +138,77 @@ function walk(before: unknown, after: unknown, bs: unknown, as: unknown, au: unk
   }
   if (!deepEqual(before ?? null, after ?? null)) out.push({ path: formatPath(path), before: maskValue(before ?? null, bs), after: maskValue(after ?? null, as) });
 }
+
+/**
+ * Every value the plan marks sensitive anywhere, from the RAW plan JSON (before the schema strips
+ * `variables`, `prior_state`, `planned_values` and `configuration`): leaves under `true` in the
+ * `*_sensitive` / `sensitive_values` trees, outputs flagged `sensitive`, and root variables declared
+ * sensitive. Used only to scrub (see {@link scrub}), never rendered.
+ *
+ * Why a second layer: Terraform does not mark values derived by a provider from a sensitive input. A real
+ * `terraform_data` whose `input` is sensitive has an `output` attribute holding the same secret with no
+ * mark in `before_sensitive` (terraform 1.11.4); the tree walk alone would print it.
+ */
+export function collectSecrets(plan: unknown): Set<string> {
+  const out = new Set<string>();
+  const addLeaves = (v: unknown): void => {
+    if (typeof v === "string" && v !== "") out.add(v);
+    else if (typeof v === "number") out.add(String(v));
+    else if (Array.isArray(v)) v.forEach(addLeaves);
+    else if (isRecord(v)) Object.values(v).forEach(addLeaves);
+  };
+  const marked = (value: unknown, sensitive: unknown): void => {
+    if (sensitive === true) return addLeaves(value);
+    if (Array.isArray(sensitive) && Array.isArray(value)) sensitive.forEach((s, i) => marked(value[i], s));
+    else if (isRecord(sensitive) && isRecord(value)) for (const [k, s] of Object.entries(sensitive)) marked(value[k], s);
+  };
+  const visit = (node: unknown, depth: number): void => {
+    if (depth > 64) return;
+    if (Array.isArray(node)) return node.forEach((n) => visit(n, depth + 1));
+    if (!isRecord(node)) return;
+    if ("before_sensitive" in node) marked(node.before, node.before_sensitive);
+    if ("after_sensitive" in node) marked(node.after, node.after_sensitive);
+    if ("sensitive_values" in node) marked(node.values, node.sensitive_values);
+    if (node.sensitive === true && "value" in node) addLeaves(node.value);
+    // Attribute values are walked only through their sensitivity trees above; everything else (modules,
+    // resource lists, prior_state.values) is searched for more of them.
+    for (const [k, v] of Object.entries(node)) {
+      if ((k === "before" && "before_sensitive" in node) || (k === "after" && "after_sensitive" in node) || (k === "values" && "sensitive_values" in node) || (k === "value" && "sensitive" in node)) continue;
+      visit(v, depth + 1);
+    }
+  };
+  visit(plan, 0);
+  if (isRecord(plan) && isRecord(plan.variables)) {
+    const declared = isRecord(plan.configuration) && isRecord(plan.configuration.root_module) && isRecord(plan.configuration.root_module.variables) ? plan.configuration.root_module.variables : {};
+    for (const [name, v] of Object.entries(plan.variables)) {
+      const decl = declared[name];
+      if (isRecord(decl) && decl.sensitive === true && isRecord(v)) addLeaves(v.value);
+    }
+  }
+  return out;
+}
+
+/** Secrets this short are matched exactly only; as substrings they would mask half the plan. */
+const MIN_SUBSTRING_SECRET = 6;
+
+/**
+ * Replaces any printable value that equals a known secret, or contains one of at least 6 characters, by
+ * "(sensitive value)". Markers pass through.
+ */
+export function scrub(value: unknown, secrets: ReadonlySet<string>): unknown {
+  if (secrets.size === 0) return value;
+  if (typeof value === "string") {
+    if (value === SENSITIVE || value === SENSITIVE_CHANGED || value === UNKNOWN) return value;
+    if (secrets.has(value)) return SENSITIVE;
+    for (const s of secrets) if (s.length >= MIN_SUBSTRING_SECRET && value.includes(s)) return SENSITIVE;
+    return value;
+  }
+  if (typeof value === "number") return secrets.has(String(value)) ? SENSITIVE : value;
+  if (Array.isArray(value)) return value.map((v) => scrub(v, secrets));
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = scrub(v, secrets);
+    return out;
+  }
+  return value;
+}

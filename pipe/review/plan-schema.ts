@@ -9,6 +9,7 @@
  * `configuration`.
  */
 import { z } from "zod";
+import { collectSecrets } from "./mask";
 
 const ChangeSchema = z.object({
   actions: z.array(z.string()).min(1),
@@ -67,10 +68,13 @@ export const PlanSchema = z.object({
 });
 export type Plan = z.infer<typeof PlanSchema>;
 
-/** Parses already-decoded JSON; on failure returns one readable line per problem (path: message). */
-export function parsePlan(json: unknown): { ok: true; plan: Plan } | { ok: false; problems: string[] } {
+/**
+ * Parses already-decoded JSON; on failure returns one readable line per problem (path: message). On
+ * success also returns every sensitive value of the raw plan, for scrubbing (never for printing).
+ */
+export function parsePlan(json: unknown): { ok: true; plan: Plan; secrets: Set<string> } | { ok: false; problems: string[] } {
   const result = PlanSchema.safeParse(json);
-  if (result.success) return { ok: true, plan: result.data };
+  if (result.success) return { ok: true, plan: result.data, secrets: collectSecrets(json) };
   const problems = result.error.issues.slice(0, 10).map((i) => `${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`);
   if (json === null || typeof json !== "object" || Array.isArray(json)) return { ok: false, problems: ["not a JSON object; expected the output of `terraform show -json <planfile>`"] };
   if (!("format_version" in json)) return { ok: false, problems: ["no format_version; expected the output of `terraform show -json <planfile>` (not the plan file itself, not a state file)"] };

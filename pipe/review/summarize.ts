@@ -3,7 +3,7 @@
  * holds only masked values (mask.ts) and never anything from `variables`, `prior_state`,
  * `planned_values` or `configuration` (the schema strips those before this file sees the plan).
  */
-import { attributeChanges, maskValue, anyMarked, formatPath, type AttributeChange, SENSITIVE, SENSITIVE_CHANGED, UNKNOWN } from "./mask";
+import { attributeChanges, maskValue, anyMarked, formatPath, scrub, type AttributeChange, SENSITIVE, SENSITIVE_CHANGED, UNKNOWN } from "./mask";
 import type { Plan, PlanChange, PlanResourceChange } from "./plan-schema";
 
 /**
@@ -184,13 +184,28 @@ function checkWarnings(plan: Plan): string[] {
   return out;
 }
 
-/** Summarizes one stack's plan. An errored plan is a failure, whatever changes it lists. */
-export function summarizePlan(stack: string, plan: Plan): StackSummary {
+function scrubAttributes(attributes: readonly AttributeChange[], secrets: ReadonlySet<string>): AttributeChange[] {
+  return attributes.map((a) => {
+    if (a.sensitive) return a;
+    const before = scrub(a.before, secrets);
+    const after = scrub(a.after, secrets);
+    // A value caught by the scrub is a sensitive value Terraform did not mark: say so, show neither side.
+    if (before !== a.before || after !== a.after) return { path: a.path, before: a.before === null || a.before === undefined ? null : SENSITIVE, after: SENSITIVE_CHANGED, sensitive: true };
+    return a;
+  });
+}
+
+/**
+ * Summarizes one stack's plan. An errored plan is a failure, whatever changes it lists. `secrets`
+ * (from {@link collectSecrets} on the raw JSON) are scrubbed from every value and message.
+ */
+export function summarizePlan(stack: string, plan: Plan, secrets: ReadonlySet<string> = new Set()): StackSummary {
   const counts = emptyCounts();
   const resources: ResourceSummary[] = [];
   for (const rc of plan.resource_changes ?? []) {
-    const r = summarizeResource(rc);
-    if (!r) continue;
+    const found = summarizeResource(rc);
+    if (!found) continue;
+    const r = secrets.size ? { ...found, attributes: scrubAttributes(found.attributes, secrets) } : found;
     resources.push(r);
     counts[r.kind] += 1;
     if (r.importing && r.kind !== "import") counts.import += 1;
@@ -198,8 +213,9 @@ export function summarizePlan(stack: string, plan: Plan): StackSummary {
   }
   const outputs = Object.entries(plan.output_changes ?? {})
     .map(([name, c]) => summarizeOutput(name, c))
-    .filter((o): o is OutputSummary => o !== undefined);
-  const drift = (plan.resource_drift ?? []).map(summarizeDrift);
+    .filter((o): o is OutputSummary => o !== undefined)
+    .map((o) => (o.sensitive || !secrets.size ? o : { ...o, before: scrub(o.before, secrets), after: scrub(o.after, secrets) }));
+  const drift = (plan.resource_drift ?? []).map(summarizeDrift).map((d) => (secrets.size ? { ...d, attributes: scrubAttributes(d.attributes, secrets) } : d));
   const errored = plan.errored === true;
   const hasChanges = changeCount(counts) > 0 || outputs.length > 0;
   return {
@@ -213,7 +229,7 @@ export function summarizePlan(stack: string, plan: Plan): StackSummary {
     resources,
     outputs,
     drift,
-    warnings: checkWarnings(plan),
+    warnings: checkWarnings(plan).map((w) => String(scrub(w, secrets))),
   };
 }
 
