@@ -107,7 +107,12 @@ export function readSettings(env: Env, vars: Variables, cwd: string): PipeSettin
       vars.problem("VERSION is required: set it, build a SemVer tag (1.4.2 or v1.4.2), or give package.json a version (then <version>-build.<BITBUCKET_BUILD_NUMBER> is used)");
     }
   }
-  if (version === undefined && mode === "release" && env.VERSION === undefined) vars.problem("VERSION is required in release mode: the published version to release");
+  if (version === undefined && mode === "release") {
+    // The tag of the pipeline the manual step belongs to; never a build-number version (that build is another one).
+    const tag = env.BITBUCKET_TAG?.replace(/^v(?=\d)/, "");
+    if (tag && isValidVersion(tag)) version = tag;
+    else if (env.VERSION === undefined) vars.problem("VERSION is required in release mode (or run the step in a tag pipeline): the published version to release");
+  }
   const bucket = vars.string("S3_BUCKET", { pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, hint: "an S3 bucket name" });
   const region = vars.string("AWS_REGION") ?? vars.string("AWS_DEFAULT_REGION");
   const releaseTo = vars.array("RELEASE_TO", []);
