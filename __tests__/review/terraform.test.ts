@@ -107,7 +107,7 @@ describeWithTerraform("Function: planStacks with real terraform", () => {
 
   it("turns a failing plan into an errored stack with Terraform's Error: line", () => {
     expect(summaries[1]).toMatchObject({ stack: "tenant-broken", status: "errored" });
-    expect(summaries[1]!.error).toMatch(/^terraform plan failed: Error: Reference to undeclared resource/);
+    expect(summaries[1].error).toMatch(/^terraform plan failed: Error: Reference to undeclared resource/);
   });
 
   it("never shows the sensitive variable or output values in any output", () => {
