@@ -151,6 +151,16 @@ describe("Function: parseFleet", () => {
       ]);
     });
 
+    it("does not suggest an invalid file name as the name", () => {
+      // Act
+      const result = run(withFile("environments/Charlie 2.yaml", envYaml("charlie-2", "234567890124", 2)));
+
+      // Assess
+      expect(result.lines).toEqual([
+        'environments/Charlie 2.yaml:1:7: name "charlie-2" differs from the file name Charlie 2.yaml; the file name is the environment\'s name: rename the file to charlie-2.yaml',
+      ]);
+    });
+
     it("rejects a name outside the allowed pattern with the pattern", () => {
       // Act
       const result = run(withFile("environments/Delta_1.yaml", envYaml("Delta_1", "234567890124", 2)));
@@ -207,6 +217,25 @@ describe("Function: parseFleet", () => {
         'environments/alpha.yaml:6:6: pin: a SemVer version without build metadata, e.g. 1.4.2; found the text "v1.2"',
         'environments/alpha.yaml:8:3: tags["bad key!"]: key "bad key!" is not allowed: a tag key of letters, digits, spaces and _.:/=+-@; rename it',
       ]);
+    });
+
+    it("tells to quote a number or boolean where text is expected", () => {
+      // Act
+      const result = run(withFile("environments/alpha.yaml", 'name: alpha\naccountId: "012345678901"\nwave: 0\ntags:\n  tier: 1\n  public: true\n'));
+
+      // Assess
+      expect(result.lines).toEqual([
+        'environments/alpha.yaml:5:9: tags.tier: expected text, found the number 1; quote it: tier: "1"',
+        'environments/alpha.yaml:6:11: tags.public: expected text, found the boolean true; quote it: public: "true"',
+      ]);
+    });
+
+    it("rejects a wave that is not a whole number", () => {
+      // Act
+      const result = run(withFile("environments/alpha.yaml", 'name: alpha\naccountId: "012345678901"\nwave: 1.5\n'));
+
+      // Assess
+      expect(result.lines).toEqual(["environments/alpha.yaml:3:7: wave: must be a whole number; found 1.5"]);
     });
 
     it("tells to remove quotes around a number", () => {

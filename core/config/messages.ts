@@ -153,6 +153,9 @@ export function messageFor(issue: Issue, ctx: IssueContext): string {
         if ((issue.expected === "number" || issue.expected === "int") && /^-?\d+(\.\d+)?$/.test(v)) hint = `; remove the quotes: ${String(last)}: ${v}`;
         if (issue.expected === "boolean" && /^(yes|no|on|off|y|n|true|false)$/i.test(v)) hint = `; write true or false (YAML 1.2 reads ${JSON.stringify(v)} as text)`;
       }
+      if (issue.expected === "string" && isScalar(ctx.node) && (typeof ctx.node.value === "number" || typeof ctx.node.value === "boolean")) {
+        hint = `; quote it: ${String(last)}: "${ctx.shown ?? String(ctx.node.value)}"`;
+      }
       if (issue.expected === "int" && isScalar(ctx.node) && typeof ctx.node.value === "number") {
         return `${field}: ${custom ?? "must be a whole number"}; found ${ctx.shown ?? String(ctx.node.value)}`;
       }

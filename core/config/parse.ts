@@ -145,7 +145,12 @@ export function parseFleet(files: readonly SourceFile[], options: { dir?: string
     if (name && name.value !== stem) {
       const ext = extname(file.path);
       issues.push(
-        at(parsed, name.node, `name ${JSON.stringify(name.value)} differs from the file name ${basename(file.path)}; the file name is the environment's name: rename the file to ${name.value}${ext} or write name: ${stem}`),
+        at(
+          parsed,
+          name.node,
+          `name ${JSON.stringify(name.value)} differs from the file name ${basename(file.path)}; the file name is the environment's name: rename the file to ${name.value}${ext}` +
+            (NAME_RE.test(stem) ? ` or write name: ${stem}` : ""),
+        ),
       );
     }
   }
