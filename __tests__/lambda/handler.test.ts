@@ -5,7 +5,9 @@
 import { CodeBuildClient, StartBuildCommand } from "@aws-sdk/client-codebuild";
 import { freePort } from "../helpers/moto";
 import { startCodeBuildServer, type CodeBuildServer } from "../helpers/codebuild-server";
-import { classifyStartBuildError, startBuild } from "../../lambdas/assets_tracker/codebuild";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { classifyStartBuildError, createCodeBuildClient, startBuild } from "../../lambdas/assets_tracker/codebuild";
 import { readConfig } from "../../lambdas/assets_tracker/config";
 import { decide } from "../../lambdas/assets_tracker/decide";
 import { StartBuildRejectedError, StartBuildRetryableError, TrackerConfigError } from "../../lambdas/assets_tracker/errors";
@@ -176,6 +178,34 @@ describe("Function: classifyStartBuildError", () => {
     expect(error).toBeDefined();
     expect(classifyStartBuildError(error)).toBeInstanceOf(StartBuildRetryableError);
   });
+
+  it("calls a request that outlives requestTimeout retryable: the client's timeouts really abort", async () => {
+    // Prepare: a server that accepts and never answers; the adapter's client factory with short timeouts.
+    const hanging = createServer(() => undefined);
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+    const saved = process.env.AWS_ENDPOINT_URL_CODEBUILD;
+    process.env.AWS_ENDPOINT_URL_CODEBUILD = endpoint;
+    const client = createCodeBuildClient({ connectionTimeout: 200, requestTimeout: 300 }, 1);
+    let error: unknown;
+    const started = Date.now();
+
+    // Act
+    try {
+      await client.send(new StartBuildCommand({ projectName: "fleet-deploy-alpha" }));
+    } catch (err) {
+      error = err;
+    } finally {
+      process.env.AWS_ENDPOINT_URL_CODEBUILD = saved; // read by the SDK when it sends, not when it is created
+      hanging.closeAllConnections();
+      hanging.close();
+    }
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(error).toMatchObject({ name: "TimeoutError" });
+    expect(classifyStartBuildError(error)).toBeInstanceOf(StartBuildRetryableError);
+  }, 10_000);
 
   it.each([
     ["ThrottlingException", 400, "client", StartBuildRetryableError],

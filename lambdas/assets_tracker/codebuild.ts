@@ -8,13 +8,23 @@
 import { CodeBuildClient, StartBuildCommand, type StartBuildCommandInput } from "@aws-sdk/client-codebuild";
 import { StartBuildRejectedError, StartBuildRetryableError } from "./errors";
 
+/**
+ * A hung connection would otherwise hold the invocation until the Lambda timeout. If a StartBuild that
+ * timed out did reach CodeBuild, the retry carries the same idempotency token and gets the same build.
+ * Worst case with the SDK's 3 attempts: 3 × (3 s + 5 s) + backoff < 30 s, the function timeout to choose.
+ * `throwOnRequestTimeout`: without it this SDK only logs a warning when requestTimeout passes.
+ */
+export const CLIENT_TIMEOUTS = { connectionTimeout: 3_000, requestTimeout: 5_000 } as const;
+
+export function createCodeBuildClient(timeouts: { connectionTimeout: number; requestTimeout: number } = CLIENT_TIMEOUTS, maxAttempts?: number): CodeBuildClient {
+  return new CodeBuildClient({ requestHandler: { ...timeouts, throwOnRequestTimeout: true }, ...(maxAttempts === undefined ? {} : { maxAttempts }) });
+}
+
 let client: CodeBuildClient | undefined;
 
+/** The container's one client, created on first use. */
 export function codeBuildClient(): CodeBuildClient {
-  // A hung connection would otherwise hold the invocation until the Lambda timeout. If a StartBuild that
-  // timed out here did reach CodeBuild, the retry carries the same idempotency token and gets the same build.
-  // Worst case with the SDK's 3 attempts: 3 × (3 s + 5 s) + backoff < 30 s, the function timeout to choose.
-  client ??= new CodeBuildClient({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 } });
+  client ??= createCodeBuildClient();
   return client;
 }
 
