@@ -11,6 +11,7 @@ import { CentralStack } from "./central-stack";
 import { UnknownEnvironmentError } from "./errors";
 import { envFacts } from "./names";
 import { TenantStack } from "./tenant-stack";
+import { withoutTokenStackTraces } from "./token-stacks";
 import { parseWorkloadConfigs } from "./workload-config";
 import { WorkloadStack } from "./workload-stack";
 
@@ -30,6 +31,14 @@ export interface Fleet {
 }
 
 export function buildFleet(app: App, config: FleetConfig, options: BuildFleetOptions = {}): Fleet {
+  const fleet = withoutTokenStackTraces(() => build(app, config, options));
+  // Synth creates tokens too; the caller still just calls app.synth().
+  const synth = app.synth.bind(app);
+  app.synth = () => withoutTokenStackTraces(synth);
+  return fleet;
+}
+
+function build(app: App, config: FleetConfig, options: BuildFleetOptions): Fleet {
   const known = new Set(config.environments.map((e) => e.name));
   const unknown = (options.only ?? []).filter((n) => !known.has(n));
   if (unknown.length > 0) {
