@@ -73,9 +73,9 @@ export function startDrainer(options: DrainerOptions): Drainer {
   const queues = [...options.standIns];
 
   const envs = new Map<LambdaStandIn, Record<string, string>>();
+  const attempts = new Map<string, number>();
   const handle = async (s: LambdaStandIn, m: Message): Promise<void> => {
     const sqs = await clients.sqs(s.placement);
-    const attempt = Number(m.Attributes?.ApproximateReceiveCount ?? "1");
     let event: Record<string, unknown>;
     try {
       event = restoreEnvelope(s, JSON.parse(m.Body ?? "{}") as Record<string, unknown>);
@@ -89,6 +89,10 @@ export function startDrainer(options: DrainerOptions): Drainer {
       return;
     }
     received++;
+    // Attempts are counted per message by the runner, not by SQS's receive count, which also counts the
+    // receives of an event the drill held back.
+    const attempt = (attempts.get(m.MessageId ?? "") ?? 0) + 1;
+    attempts.set(m.MessageId ?? "", attempt);
     if (action === "duplicate-then-invoke") await sqs.send(new SendMessageCommand({ QueueUrl: s.queueUrl, MessageBody: m.Body ?? "{}" }));
     options.hooks?.onReceived?.(s, e, attempt);
     const container = pool.get(`${s.placement.account}/${s.placement.region}/${s.functionName}`, () => envs.get(s)!);
@@ -115,7 +119,7 @@ export function startDrainer(options: DrainerOptions): Drainer {
   const poll = async (s: LambdaStandIn): Promise<number> => {
     if (!envs.has(s)) envs.set(s, await options.envFor(s));
     const sqs = await clients.sqs(s.placement);
-    const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: s.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 120, WaitTimeSeconds: 0, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }));
+    const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: s.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 120, WaitTimeSeconds: 0 }));
     for (const m of res.Messages ?? []) await handle(s, m);
     return res.Messages?.length ?? 0;
   };
