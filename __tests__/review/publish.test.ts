@@ -35,7 +35,8 @@ describe("Function: runReview publishing to Bitbucket", () => {
     BITBUCKET_PR_ID: "7",
     BITBUCKET_COMMIT: COMMIT,
     BITBUCKET_BUILD_NUMBER: "42",
-    REVIEW_PLANS: plans,
+    REVIEW_PLANS_COUNT: "1",
+    REVIEW_PLANS_0: plans,
     ...extra,
   });
   const review = (extra: Record<string, string> = {}) => runReview({ cwd: plans, env: env(extra), storageDir: storage, log: (l) => lines.push(l) });
@@ -155,8 +156,8 @@ describe("Function: runReview publishing to Bitbucket", () => {
   });
 
   it("reports every invalid variable at once", async () => {
-    await expect(review({ REVIEW_PLAN: "yes", BITBUCKET_PR_ID: "seven", REVIEW_COMMENT_BUDGET: "10" })).rejects.toThrow(
-      /3 review settings are invalid:\n {2}BITBUCKET_PR_ID: must be a number, got "seven"\n {2}REVIEW_PLAN: must be 'true' or 'false', got "yes"\n {2}REVIEW_COMMENT_BUDGET/,
+    await expect(review({ REVIEW_PLAN: "yes", BITBUCKET_PR_ID: "seven", REVIEW_COMMENT_BUDGET: "10", BITBUCKET_ACCESS_TOKEN: "secret-token-1" })).rejects.toThrow(
+      /^3 problems with the pipe variables:\n {2}- BITBUCKET_PR_ID is "seven", which does not match a pull-request number\n {2}- REVIEW_PLAN must be 'true' or 'false', got "yes"\n {2}- REVIEW_COMMENT_BUDGET must be between 1000 and 100000, got 10$/,
     );
   });
 });

@@ -15,13 +15,6 @@ export class PlanFileError extends FleetError {
   }
 }
 
-/** A review setting (pipe variable) is missing or malformed. */
-export class ReviewSettingsError extends FleetError {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.length === 1 ? problems[0] : `${problems.length} review settings are invalid:\n` + problems.map((p) => `  ${p}`).join("\n"));
-  }
-}
-
 /** The Bitbucket API answered with an unexpected status. The body is cut short; it never holds our token. */
 export class BitbucketApiError extends FleetError {
   constructor(

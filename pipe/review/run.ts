@@ -28,14 +28,14 @@ export interface RunReviewOptions {
   log: (line: string) => void;
 }
 
-/** Tenant name → account id from `environments/` when it loads; clustering works without it too. */
-function accountIds(cwd: string, log: (line: string) => void): Record<string, string> {
-  const dir = join(cwd, "environments");
+/** Tenant name → account id from the fleet config (FLEET_DIR) when it loads; clustering works without it too. */
+function accountIds(cwd: string, fleetDir: string, log: (line: string) => void): Record<string, string> {
+  const dir = join(cwd, fleetDir);
   if (!existsSync(join(dir, "fleet.yaml"))) return {};
   try {
     return Object.fromEntries(loadFleet(dir).environments.map((e) => [e.name, e.accountId]));
   } catch (err) {
-    log(`note: environments/ did not load (${(err as Error).message.split("\n")[0]}); clustering factors out account ids by pattern only`);
+    log(`note: ${fleetDir}/ did not load (${(err as Error).message.split("\n")[0]}); clustering factors out account ids by pattern only`);
     return {};
   }
 }
@@ -89,7 +89,7 @@ export async function runReview(options: RunReviewOptions): Promise<{ ok: boolea
   const { stacks, mode, notes } = await summarize(s, options);
   // Read in the Code Insights report, where a token-less run publishes the review.
   const reviewNotes = s.token ? notes : [...notes, "No pull-request comment: set BITBUCKET_ACCESS_TOKEN (a repository access token with pullrequest:write) to get one."];
-  const review = buildReview(stacks, { mode, notes: reviewNotes, accountIds: accountIds(options.cwd, options.log) });
+  const review = buildReview(stacks, { mode, notes: reviewNotes, accountIds: accountIds(options.cwd, options.env.FLEET_DIR || "environments", options.log) });
   const detail = writeDetail(options.storageDir, review, s.commit ? { commit: s.commit } : {});
   options.log(`full masked detail: ${detail.json}, ${detail.markdown}`);
   const pointer = `the Code Insights report "Terraform plan review" and ${DETAIL_MARKDOWN} in the pipe's storage directory`;
