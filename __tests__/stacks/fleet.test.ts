@@ -1,0 +1,76 @@
+/** buildFleet: which stacks exist, their ids, `only`, and the errors a user can cause. */
+import { Testing } from "cdktf";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { prepareAssets, repoRoot } from "../../stacks/assets";
+import { MissingBundleError, UnknownEnvironmentError, WorkloadConfigError } from "../../stacks/errors";
+import { buildFleet } from "../../stacks/fleet";
+import { REPO_ROOT, fakeRepoRoot, sampleFleet, testAssets } from "./fixture";
+
+describe("Function: buildFleet", () => {
+  it("creates central, then a tenant and a workload stack per environment, with ids from names", () => {
+    const fleet = buildFleet(Testing.app(), sampleFleet(), { assets: testAssets() });
+    expect(fleet.stacks.map((s) => s.node.id)).toEqual(["central", "tenant-alpha", "tenant-bravo", "tenant-charlie", "workload-alpha", "workload-bravo", "workload-charlie"]);
+  });
+
+  it("keeps every other stack id when an environment is removed (ids never come from positions)", () => {
+    const config = sampleFleet();
+    const fleet = buildFleet(Testing.app(), { ...config, environments: config.environments.filter((e) => e.name !== "alpha") }, { assets: testAssets() });
+    expect(fleet.tenants.map((s) => s.node.id)).toEqual(["tenant-bravo", "tenant-charlie"]);
+  });
+
+  it("with only, builds those environments' stacks while central still forwards for every environment", () => {
+    const fleet = buildFleet(Testing.app(), sampleFleet(), { only: ["bravo"], assets: testAssets() });
+    expect(fleet.stacks.map((s) => s.node.id)).toEqual(["central", "tenant-bravo", "workload-bravo"]);
+    const central = JSON.parse(Testing.synth(fleet.central)) as { resource: { aws_cloudwatch_event_rule: Record<string, { name: string }> } };
+    expect(Object.values(central.resource.aws_cloudwatch_event_rule).map((r) => r.name)).toEqual(["fleet-forward-alpha", "fleet-forward-bravo", "fleet-forward-charlie"]);
+  });
+
+  it("rejects an unknown environment in only, naming it and the known ones", () => {
+    expect(() => buildFleet(Testing.app(), sampleFleet(), { only: ["bravo", "delta"], assets: testAssets() })).toThrow(
+      new UnknownEnvironmentError("unknown environment delta; known: alpha, bravo, charlie"),
+    );
+  });
+
+  it("reports every bad workload setting of every environment at once, with file and field", () => {
+    const config = sampleFleet();
+    const envs = config.environments.map((e) =>
+      e.name === "alpha" ? { ...e, config: { memoryMb: 64, logLevel: "loud" } } : e.name === "bravo" ? { ...e, config: { greting: "typo" } } : e,
+    );
+    let error: unknown;
+    try {
+      buildFleet(Testing.app(), { ...config, environments: envs }, { assets: testAssets() });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WorkloadConfigError);
+    expect((error as WorkloadConfigError).problems).toEqual([
+      `${envs[0].file}: config.memoryMb: memoryMb must be at least 128 (found 64)`,
+      `${envs[0].file}: config.logLevel: logLevel must be one of debug, info, warn, error (found "loud")`,
+      `${envs[1].file}: config: unknown setting greting; allowed: memoryMb, logLevel, greeting, reservedConcurrency`,
+    ]);
+  });
+});
+
+describe("Function: prepareAssets", () => {
+  it("fails with 'run npm run build' when a bundle is missing", () => {
+    const root = fakeRepoRoot();
+    rmSync(join(root, "dist", "deployer"), { recursive: true });
+    expect(() => prepareAssets(mkdtempSync(join(tmpdir(), "out-")), root)).toThrow(MissingBundleError);
+    expect(() => prepareAssets(mkdtempSync(join(tmpdir(), "out-")), root)).toThrow(/dist\/deployer\/index\.js does not exist: run npm run build/);
+  });
+
+  it("writes each shared file once, content-addressed, referenced from the stack directory", () => {
+    const out = mkdtempSync(join(tmpdir(), "out-"));
+    const assets = prepareAssets(out, fakeRepoRoot());
+    expect(assets.deployerJs.terraformPath).toMatch(/^\.\.\/\.\.\/assets\/deployer-[0-9a-f]{16}\.js$/);
+    expect(assets.deployerJs.terraformPath).toContain(assets.deployerJs.sha256Hex.slice(0, 16));
+    expect(assets.trackerZip.sha256Base64).toBe(Buffer.from(assets.trackerZip.sha256Hex, "hex").toString("base64"));
+  });
+
+  it("finds the repository root from the stacks directory, not from the working directory", () => {
+    expect(repoRoot(join(REPO_ROOT, "stacks"))).toBe(REPO_ROOT);
+    expect(repoRoot(join(REPO_ROOT, "dist", "cli"))).toBe(REPO_ROOT);
+  });
+});
