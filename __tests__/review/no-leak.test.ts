@@ -14,7 +14,7 @@ import { findSecret, secretStrings } from "./plan-secrets";
 function everyOutput(stack: string, json: Record<string, unknown>): Record<string, string> {
   const parsed = parsePlan(json);
   if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-  const review = buildReview([summarizePlan(stack, parsed.plan, parsed.secrets)], { mode: "plan" });
+  const review = buildReview([summarizePlan(stack, parsed.plan, parsed.secrets, { detail: true })], { mode: "plan" });
   const dir = tempDir("review-leak-");
   try {
     const files = writeDetail(dir, review);

@@ -32,7 +32,7 @@ export async function review(ctx: CommandContext): Promise<number> {
   }
   const plans = loadPlans(paths, ctx.cwd);
   const result = buildReview(
-    plans.map((p) => summarizePlan(p.stack, p.plan, p.secrets)),
+    plans.map((p) => summarizePlan(p.stack, p.plan, p.secrets, { detail: format === "json" })),
     { mode: "plan" },
   );
   if (format === "json") ctx.stdout.write(JSON.stringify(reviewJson(result), null, 2) + "\n");

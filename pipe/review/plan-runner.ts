@@ -48,7 +48,7 @@ async function planOne(stack: string, dir: string, o: PlanOptions, env: NodeJS.P
     return erroredStack(stack, "terraform show -json did not print JSON");
   }
   const parsed = parsePlan(json);
-  return parsed.ok ? summarizePlan(stack, parsed.plan, parsed.secrets) : erroredStack(stack, `unreadable plan JSON: ${parsed.problems.join("; ")}`);
+  return parsed.ok ? summarizePlan(stack, parsed.plan, parsed.secrets, { detail: true }) : erroredStack(stack, `unreadable plan JSON: ${parsed.problems.join("; ")}`);
 }
 
 export async function planStacks(o: PlanOptions): Promise<StackSummary[]> {

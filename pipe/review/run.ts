@@ -50,7 +50,7 @@ async function summarize(s: ReviewSettings, o: RunReviewOptions): Promise<{ stac
   if (s.plans) {
     const plans = loadPlans(s.plans, o.cwd);
     o.log(`summarizing ${plans.length} plan file(s) from REVIEW_PLANS`);
-    return { stacks: plans.map((p) => summarizePlan(p.stack, p.plan, p.secrets)), mode: "plan", notes: [] };
+    return { stacks: plans.map((p) => summarizePlan(p.stack, p.plan, p.secrets, { detail: true })), mode: "plan", notes: [] };
   }
   const baseRef = s.baseRef ?? "HEAD";
   const env = processEnv(o.env);

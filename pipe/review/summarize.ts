@@ -121,7 +121,16 @@ function sides(c: PlanChange) {
   return { before: c.before, after: c.after, beforeSensitive: c.before_sensitive, afterSensitive: c.after_sensitive, afterUnknown: c.after_unknown };
 }
 
-function summarizeResource(rc: PlanResourceChange): ResourceSummary | undefined {
+export interface SummarizeOptions {
+  /**
+   * Also list the attributes of created resources and of drift: the full detail file wants them, the
+   * comment never shows them, and on big plans they are most of the summarizing time (bench/review).
+   * @default false
+   */
+  readonly detail?: boolean;
+}
+
+function summarizeResource(rc: PlanResourceChange, detail: boolean): ResourceSummary | undefined {
   const c = rc.change;
   let kind = classify(c.actions);
   const importing = c.importing ? true : undefined;
@@ -134,7 +143,8 @@ function summarizeResource(rc: PlanResourceChange): ResourceSummary | undefined 
     // A future action we do not know: show it as an update rather than hide it.
     kind = "update";
   }
-  const attributes = kind === "delete" || kind === "forget" || kind === "import" || kind === "move" ? [] : attributeChanges(sides(c));
+  const listed = kind === "update" || kind === "replace" || (detail && (kind === "create" || kind === "read"));
+  const attributes = listed ? attributeChanges(sides(c)) : [];
   return {
     address: addressOf(rc),
     type: rc.type ?? "",
@@ -166,10 +176,10 @@ function summarizeOutput(name: string, c: PlanChange): OutputSummary | undefined
   };
 }
 
-function summarizeDrift(rc: PlanResourceChange): DriftSummary {
+function summarizeDrift(rc: PlanResourceChange, detail: boolean): DriftSummary {
   const k = classify(rc.change.actions);
   const kind = k === "update" || k === "delete" || k === "create" ? k : "other";
-  return { address: addressOf(rc), kind, attributes: kind === "update" ? attributeChanges(sides(rc.change)) : [] };
+  return { address: addressOf(rc), kind, attributes: detail && kind === "update" ? attributeChanges(sides(rc.change)) : [] };
 }
 
 function checkWarnings(plan: Plan): string[] {
@@ -199,11 +209,12 @@ function scrubAttributes(attributes: readonly AttributeChange[], secrets: Readon
  * Summarizes one stack's plan. An errored plan is a failure, whatever changes it lists. `secrets`
  * (from {@link collectSecrets} on the raw JSON) are scrubbed from every value and message.
  */
-export function summarizePlan(stack: string, plan: Plan, secrets: ReadonlySet<string> = new Set()): StackSummary {
+export function summarizePlan(stack: string, plan: Plan, secrets: ReadonlySet<string> = new Set(), options: SummarizeOptions = {}): StackSummary {
+  const detail = options.detail === true;
   const counts = emptyCounts();
   const resources: ResourceSummary[] = [];
   for (const rc of plan.resource_changes ?? []) {
-    const found = summarizeResource(rc);
+    const found = summarizeResource(rc, detail);
     if (!found) continue;
     const r = secrets.size ? { ...found, attributes: scrubAttributes(found.attributes, secrets) } : found;
     resources.push(r);
@@ -215,7 +226,7 @@ export function summarizePlan(stack: string, plan: Plan, secrets: ReadonlySet<st
     .map(([name, c]) => summarizeOutput(name, c))
     .filter((o): o is OutputSummary => o !== undefined)
     .map((o) => (o.sensitive || !secrets.size ? o : { ...o, before: scrub(o.before, secrets), after: scrub(o.after, secrets) }));
-  const drift = (plan.resource_drift ?? []).map(summarizeDrift).map((d) => (secrets.size ? { ...d, attributes: scrubAttributes(d.attributes, secrets) } : d));
+  const drift = (plan.resource_drift ?? []).map((d) => summarizeDrift(d, detail)).map((d) => (secrets.size ? { ...d, attributes: scrubAttributes(d.attributes, secrets) } : d));
   const errored = plan.errored === true;
   const hasChanges = changeCount(counts) > 0 || outputs.length > 0;
   return {
