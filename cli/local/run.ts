@@ -48,6 +48,8 @@ export interface LocalRunOptions {
   readonly keepWorkDir?: boolean;
   /** Handler containers alive at once. @default 8 */
   readonly maxContainers?: number;
+  /** Called with the synthesized output before provisioning: tests break the routing here to see the run fail as AWS would. */
+  readonly afterSynth?: (outdir: string) => void;
   /** Prints the `fleet status` table at the end (from cli/commands/status). @default true */
   readonly statusTable?: (env: Record<string, string>, out: Output) => Promise<void>;
 }
@@ -152,6 +154,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
     const config = synth.config;
     mark("synthesized");
     progress.step(`synthesized ${synth.plumbing.length} plumbing stacks and ${config.environments.length} workload stacks from ${options.dir}`);
+    options.afterSynth?.(synthOut);
     const plan = planProvisioning(synth.plumbing);
 
     aws = await awsStarting;
