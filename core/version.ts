@@ -2,7 +2,9 @@
  * Version and release-id rules (DESIGN.md §4). Versions compare by SemVer precedence, never as strings
  * (`1.10.0` > `1.9.0`); release ids compare as strings because their format makes that chronological.
  */
-import { compare, valid } from "semver";
+// Deep imports: semver is CommonJS, so its root would pull all of it into the Lambda bundle for two functions.
+import compare from "semver/functions/compare";
+import valid from "semver/functions/valid";
 import { RELEASE_ID_RE, VERSION_RE } from "./patterns";
 
 export function isValidVersion(v: string): boolean {
