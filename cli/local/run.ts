@@ -217,7 +217,13 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       const key = b.overrides.find((v) => v.name === "FLEET_RELEASE_KEY")?.value ?? "";
       const releaseId = b.overrides.find((v) => v.name === "FLEET_RELEASE_ID")?.value ?? "";
       const track = tracker.releases.get(key);
-      const s = await readStatus(env, releaseId);
+      // The deployer wrote its last record before it exited; a miss here is the local AWS being slow under
+      // load (a read error), so ask again a few times before calling it "no status record".
+      let s = await readStatus(env, releaseId);
+      for (let i = 0; i < 5 && !isFinal(s); i++) {
+        await sleep(200 * (i + 1));
+        s = await readStatus(env, releaseId);
+      }
       if (track && isFinal(s)) {
         track.final = s;
         track.finalAt = Date.now();
