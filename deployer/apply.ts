@@ -12,6 +12,12 @@ export interface ApplyPlan {
   readonly commands: readonly (readonly string[])[];
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Aborted when the build is being stopped (SIGTERM/SIGINT to the deployer): the running command gets
+   * SIGINT, which terraform handles gracefully — it finishes the operation in flight, writes state and
+   * releases its S3 lock — instead of dying with the lock held; no further command starts.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export type ApplyOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -30,6 +36,7 @@ export function defaultApplyCommands(terraformBin: string, lockTimeout: string):
 /** Runs the commands in order; stops at the first that fails. */
 export async function runApply(plan: ApplyPlan, writeLine: (line: string) => void): Promise<ApplyOutcome> {
   for (const argv of plan.commands) {
+    if (plan.signal?.aborted) return { ok: false, reason: `stopped before ${[basename(argv[0] ?? ""), argv[1] ?? ""].join(" ").trim()} (the build is being stopped)` };
     const outcome = await runOne(argv, plan, writeLine);
     if (!outcome.ok) return outcome;
   }
@@ -47,10 +54,19 @@ function runOne(argv: readonly string[], plan: ApplyPlan, writeLine: (line: stri
     let open = 2;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let spawnError: Error | undefined;
+    let interrupted = false;
+    const onAbort = () => {
+      interrupted = true;
+      child.kill("SIGINT");
+    };
+    plan.signal?.addEventListener("abort", onAbort, { once: true });
     const finish = () => {
       if (open > 0 || (exit === undefined && spawnError === undefined)) return;
+      plan.signal?.removeEventListener("abort", onAbort);
       if (spawnError) return resolve({ ok: false, reason: `could not run ${label}: ${spawnError.message}` });
+      // Exit 0 after an interrupt: the command still completed its work, so it counts as applied.
       if (exit?.code === 0) return resolve({ ok: true });
+      if (interrupted) return resolve({ ok: false, reason: `${label} interrupted: the build is being stopped (sent SIGINT so terraform releases its lock)${last.value ? `; last line: ${last.value}` : ""}` });
       const how = exit?.signal ? `killed by ${exit.signal}` : `exit ${exit?.code}`;
       resolve({ ok: false, reason: `${label} failed (${how})${last.value ? `: ${last.value}` : ""}` });
     };

@@ -34,6 +34,8 @@ export interface DeployPorts {
   /** The one failure line. */
   readonly err: (line: string) => void;
   readonly now: () => Date;
+  /** Aborted when the build is being stopped; see apply.ts. */
+  readonly signal?: AbortSignal;
   /** The environment the apply command inherits. */
   readonly processEnv: Readonly<Record<string, string | undefined>>;
 }
@@ -146,6 +148,7 @@ async function steps(
   const stackDir = join(target, stackRel);
   if (!(await isDirectory(stackDir))) throw new DeployRefusedError(`the artifact has no ${stackRel} (was it synthesized with this environment?)`);
 
+  if (ports.signal?.aborted) throw new DeployFailedError("stopped before the apply (the build is being stopped); nothing applied");
   await bucket.putStatus(key, record("applying", "in-progress"));
   const commands = config.applyCommand ? [config.applyCommand] : defaultApplyCommands(config.terraformBin, config.lockTimeout);
   out(`→ apply ${stackRel}`);
@@ -153,6 +156,7 @@ async function steps(
     {
       commands,
       cwd: stackDir,
+      ...(ports.signal ? { signal: ports.signal } : {}),
       env: {
         ...ports.processEnv,
         FLEET_STACK_DIR: stackDir,

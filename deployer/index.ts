@@ -31,6 +31,15 @@ async function run(): Promise<number> {
   const ownWorkDir = config.workDir === undefined;
   const workDir = config.workDir ?? (await mkdtemp(join(tmpdir(), "fleet-deploy-")));
   await mkdir(workDir, { recursive: true });
+  // CodeBuild stops a build (StopBuild, timeout) with a signal: finish with a "failed" record and let
+  // terraform stop gracefully rather than die holding its state lock.
+  const stop = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    process.stderr.write(`… ${sig} received: stopping the deploy\n`);
+    stop.abort();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
   try {
     const outcome = await deploy(config, workDir, {
       bucket: new CentralBucket(new S3Client({ region: config.centralRegion, ...s3Settings(process.env) }), config.artifactBucket),
@@ -41,10 +50,13 @@ async function run(): Promise<number> {
       out: (line) => process.stdout.write(`${line}\n`),
       err: (line) => process.stderr.write(`${line}\n`),
       now: () => new Date(),
+      signal: stop.signal,
       processEnv: process.env,
     });
     return outcome.exitCode;
   } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
     if (ownWorkDir) await rm(workDir, { recursive: true, force: true });
   }
 }

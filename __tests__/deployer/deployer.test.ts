@@ -25,6 +25,7 @@ import {
   runDeployer,
   setDeployedVersion,
   stackFile,
+  startDeployer,
   statusHistory,
   writeRelease,
   zipWithCli,
@@ -255,6 +256,38 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     expect(history.map((s) => s.phase)).toEqual(["started", "applying", "finished"]);
     expect(history[2].result).toBe("failed");
     expect(history[2].error).toMatch(reason);
+  });
+
+  it("when the build is stopped mid-apply, sends the apply SIGINT (terraform releases its lock) and records 'failed'", async () => {
+    // Prepare: an apply that announces itself, then waits; on SIGINT it leaves a file and exits 130 like terraform
+    const env = "stopped";
+    await setDeployedVersion(aws.ssm, env, "0.1.0");
+    const p = await release(env, "1.0.0", zipWithCli({ [stackFile(env)]: "{}\n" }));
+    const gotSigint = join(work, "stopped.sigint");
+    const slow = JSON.stringify([
+      process.execPath,
+      "-e",
+      "process.on('SIGINT', () => { require('fs').writeFileSync(process.argv[1], 'SIGINT'); console.log('Interrupt received. Gracefully shutting down...'); process.exit(130); }); console.log('apply running'); setTimeout(() => {}, 30000);",
+      gotSigint,
+    ]);
+    let signalled = false;
+    // Act
+    const run = startDeployer(deployerEnv(moto, env, p, { FLEET_APPLY_COMMAND: slow }), (soFar, child) => {
+      // The line the apply prints, not the echoed command line that contains the same words.
+      if (!signalled && soFar.includes("\napply running\n")) {
+        signalled = true;
+        child.kill("SIGTERM");
+      }
+    });
+    const r = await run.done;
+    // Assess
+    expect(r.code).toBe(1);
+    expect(readFileSync(gotSigint, "utf8")).toBe("SIGINT");
+    expect(r.stderr).toContain("… SIGTERM received: stopping the deploy");
+    const reason = "node -e interrupted: the build is being stopped (sent SIGINT so terraform releases its lock); last line: Interrupt received. Gracefully shutting down...";
+    expect(r.stderr).toContain(`✖ deploy stopped 1.0.0: ${reason}`);
+    expect(await deployedVersion(aws.ssm, env)).toBe("0.1.0");
+    expect((await statusHistory(aws.s3, statusKey(env, "payments-api", p.release.releaseId))).pop()).toMatchObject({ phase: "finished", result: "failed", error: reason });
   });
 
   it("refuses an artifact that has no workload stack for this environment", async () => {

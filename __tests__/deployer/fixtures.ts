@@ -3,7 +3,7 @@
  * `../evil` or a lying size), the real `zip` CLI, a versioned central bucket on moto seeded through
  * core/keys and core/records, and the BUNDLED deployer run as a child process.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -230,15 +230,24 @@ export interface RunResult {
 }
 
 export function runDeployer(env: Record<string, string>): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return startDeployer(env).done;
+}
+
+/** The deployer as a running child: `onStdout` sees output as it comes (to signal it mid-run). */
+export function startDeployer(env: Record<string, string>, onStdout?: (soFar: string, child: ChildProcess) => void): { child: ChildProcess; done: Promise<RunResult> } {
+  const child = spawn(process.execPath, [BUNDLE], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const done = new Promise<RunResult>((resolve, reject) => {
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      onStdout?.(stdout, child);
+    });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+  return { child, done };
 }
 
 /** The deployer's environment for one published release. */
