@@ -151,7 +151,7 @@ function walk(before: unknown, after: unknown, bs: unknown, as: unknown, au: unk
   }
   if (before == null && after == null && (Array.isArray(au) || isRecord(au))) {
     // Nothing known on either side but unknown leaves inside: report those.
-    const keys = Array.isArray(au) ? au.map((_, i) => i) : Object.keys(au as Record<string, unknown>);
+    const keys = Array.isArray(au) ? au.map((_, i) => i) : Object.keys(au);
     for (const k of keys) {
       path.push(k);
       walk(undefined, undefined, child(bs, k), child(as, k), child(au, k), path, out);
