@@ -301,6 +301,19 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     expect(r.stderr).toContain("the artifact has no cdktf.out/stacks/workload-nostack");
   });
 
+  it("applies nothing when it cannot record the start (no status, no deploy)", async () => {
+    // Prepare: the deployer is pointed at a bucket that does not exist
+    const env = "nostatus";
+    const p = await release(env, "1.0.0", zipWithCli({ [stackFile(env)]: "{}\n" }));
+    const { marker } = paths(env);
+    // Act
+    const r = await runDeployer(deployerEnv(moto, env, p, { FLEET_APPLY_COMMAND: markerCommand(marker), FLEET_ARTIFACT_BUCKET: "no-such-bucket" }));
+    // Assess
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^✖ deploy nostatus 1\.0\.0: could not record the start, nothing applied: could not write status s3:\/\/no-such-bucket\/status\/nostatus\/payments-api\/\S+\.json: NoSuchBucket: /);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it("names every missing variable in one line and exits 1", async () => {
     // Act
     const r = await runDeployer({ ...moto.env, FLEET_APP: "payments-api" });

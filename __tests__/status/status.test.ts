@@ -181,6 +181,15 @@ describeWithMoto("fleet status (over records written by the bundled deployer)", 
     );
   });
 
+  it("exits 1 with one line when the bucket cannot be read", async () => {
+    // Act
+    const r = await fleet("--bucket", "no-such-bucket");
+    // Assess
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^✖ fleet status: could not read s3:\/\/no-such-bucket: NoSuchBucket: .*\n$/);
+    expect(r.stdout).toBe("");
+  });
+
   it("rejects a bad --format as usage (exit 2)", async () => {
     // Act
     const r = await fleet("--format", "yaml");
