@@ -87,7 +87,11 @@ export async function deploy(config: DeployerConfig, workDir: string, ports: Dep
     if (err instanceof DeploySkip) outcome = { result: "skipped", message: clean(err.message), exitCode: 0 };
     else if (err instanceof DeployRefusedError) outcome = { result: "refused", message: clean(err.message), exitCode: 1 };
     else if (err instanceof DeployFailedError) outcome = { result: "failed", message: clean(err.message), exitCode: 1 };
-    else outcome = { result: "failed", message: clean(`internal error: ${(err as Error).message ?? String(err)}`), exitCode: 1 };
+    else {
+      // A bug: the stack goes to the build log for whoever fixes it; the record keeps one line.
+      ports.out(redact(err instanceof Error ? (err.stack ?? err.message) : String(err), secrets));
+      outcome = { result: "failed", message: clean(`internal error: ${err instanceof Error ? err.message : String(err)}`), exitCode: 1 };
+    }
   }
 
   try {
