@@ -3,8 +3,8 @@
 // Baselines in the same run: `node -e "require('cdktf')"` (the floor any cdktf app pays) and
 // `fleet validate` on the same directory (the config part alone).
 // Usage: npm run bench:synth [-- --sizes 30,100 --runs 3]
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus, totalmem, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,27 +12,71 @@ import { parseArgs } from "node:util";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const cli = join(root, "dist", "cli", "index.js");
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "30,100,300,1000" }, runs: { type: "string", default: "3" }, out: { type: "string", default: join(root, "bench", "synth", "RESULTS.md") } } });
+const { values } = parseArgs({ options: { sizes: { type: "string", default: "30,100,300,1000" }, runs: { type: "string", default: "3" }, jobs: { type: "string" }, out: { type: "string", default: join(root, "bench", "synth", "RESULTS.md") } } });
 const SIZES = values.sizes.split(",").map(Number);
 const RUNS = Number(values.runs);
+// --jobs N is passed to `fleet synth`; by default synth chooses (one process per 100 environments, ≤ CPUs).
+const JOBS = values.jobs ? ["--jobs", values.jobs] : [];
 const TARGETS = { 300: { seconds: 3, mb: 400 }, 1000: { seconds: 10, mb: 1024 } };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** One process under /usr/bin/time -v: wall seconds (our clock), peak RSS MB (kernel's). */
-function measure(argv, env = {}) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync("/usr/bin/time", ["-v", ...argv], { cwd: root, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${argv.join(" ")} exited ${r.status}:\n${r.stderr.slice(-3000)}`);
-  const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]);
-  // CPU seconds (user + system): far less sensitive than wall time to other load on a shared 2-core machine.
-  const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1]) + Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1]);
-  return { wall, cpu, mb: kb / 1024, stdout: r.stdout, stderr: r.stderr };
+/** Sum of VmRSS (kB) of `rootPid` and all its descendants, from /proc (synth may run several processes). */
+function treeRssKb(rootPid) {
+  const children = new Map();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let total = 0;
+  const queue = [rootPid];
+  while (queue.length) {
+    const pid = queue.pop();
+    try {
+      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // ended
+    }
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return total;
 }
 
-function series(argv, env) {
-  const runs = Array.from({ length: RUNS }, () => measure(argv, env));
+/**
+ * One process under /usr/bin/time -v: wall seconds (our clock), CPU seconds and the largest process's peak RSS
+ * (kernel's, includes children), and the peak of the whole process tree's RSS (sampled every 50 ms).
+ */
+function measure(argv, env = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn("/usr/bin/time", ["-v", ...argv], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c) => (stderr += c));
+    let treeKb = 0;
+    const sampler = setInterval(() => (treeKb = Math.max(treeKb, treeRssKb(child.pid))), 50);
+    child.on("close", (code) => {
+      clearInterval(sampler);
+      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (code !== 0) return reject(new Error(`${argv.join(" ")} exited ${code}:\n${stderr.slice(-3000)}`));
+      const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1]);
+      // CPU seconds (user + system, children included): far less sensitive than wall time to other load.
+      const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(stderr)?.[1]) + Number(/System time \(seconds\): ([\d.]+)/.exec(stderr)?.[1]);
+      resolvePromise({ wall, cpu, mb: kb / 1024, treeMb: Math.max(treeKb, kb) / 1024, stdout, stderr });
+    });
+  });
+}
+
+async function series(argv, env) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await measure(argv, env));
   return { wall: median(runs.map((r) => r.wall)), cpu: median(runs.map((r) => r.cpu)), mb: median(runs.map((r) => r.mb)), last: runs[runs.length - 1] };
 }
 
@@ -63,25 +107,27 @@ function generate(dir, n) {
 const work = mkdtempSync(join(tmpdir(), "fleet-bench-synth-"));
 const rows = [];
 try {
-  const baseline = series([process.execPath, "-e", "require('cdktf')"]);
+  const baseline = await series([process.execPath, "-e", "require('cdktf')"]);
   console.log(`baseline require('cdktf'): ${baseline.wall.toFixed(2)} s, ${baseline.mb.toFixed(0)} MB`);
   for (const n of SIZES) {
     const dir = join(work, `n${n}`);
     generate(dir, n);
-    const validate = series([process.execPath, cli, "validate", "--dir", dir]);
+    const validate = await series([process.execPath, cli, "validate", "--dir", dir]);
     const out = join(dir, "out");
     const runs = [];
     for (let i = 0; i < RUNS; i++) {
       rmSync(out, { recursive: true, force: true });
-      runs.push(measure([process.execPath, cli, "synth", "--dir", dir, "--out", out], { FLEET_TIMINGS: "1" }));
+      runs.push(await measure([process.execPath, cli, "synth", "--dir", dir, "--out", out, ...JOBS], { FLEET_TIMINGS: "1" }));
     }
     const wall = median(runs.map((r) => r.wall));
     const cpu = median(runs.map((r) => r.cpu));
-    const mb = median(runs.map((r) => r.mb));
+    const mb = median(runs.map((r) => r.treeMb));
+    const largestMb = median(runs.map((r) => r.mb));
+    const processes = Number(/, (\d+) processes\)/.exec(runs[0].stdout)?.[1] ?? 1);
     const stacks = /✔ (\d+) stacks, (\d+) resources/.exec(runs[0].stdout);
     const timings = /timings: (.*)/.exec(runs[runs.length - 1].stderr)?.[1] ?? "";
     const perTenantMs = ((wall - baseline.wall) / n) * 1000;
-    rows.push({ n, wall, cpu, load: loadavg()[0], mb, validate: validate.wall, validateMb: validate.mb, stacks: Number(stacks?.[1]), resources: Number(stacks?.[2]), perTenantMs, timings, all: runs.map((r) => r.wall) });
+    rows.push({ n, wall, cpu, load: loadavg()[0], mb, largestMb, processes, validate: validate.wall, validateMb: validate.mb, stacks: Number(stacks?.[1]), resources: Number(stacks?.[2]), perTenantMs, timings, all: runs.map((r) => r.wall) });
     console.log(`N=${n}: synth ${wall.toFixed(2)} s, cpu ${cpu.toFixed(2)} s (${runs.map((r) => r.wall.toFixed(2)).join(", ")}), ${mb.toFixed(0)} MB, ${stacks?.[1]} stacks, ${stacks?.[2]} resources; validate ${validate.wall.toFixed(2)} s; ${perTenantMs.toFixed(1)} ms/tenant; ${timings}`);
   }
 
@@ -109,7 +155,9 @@ try {
     "  `tNNNN.yaml`, two regions, three waves, a workload `config` like the samples) and runs the real CLI:",
     "  `node dist/cli/index.js synth --dir <tmp> --out <tmp>/out` (fresh out dir each run), i.e. validate + `buildFleet` + `app.synth()` + reading",
     "  every `cdk.tf.json` back for the table. Each stack: central + `tenant-<env>` + `workload-<env>` per tenant.",
-    `- Wall time: the parent's clock around the process; peak RSS: \`/usr/bin/time -v\` "Maximum resident set size". Median of ${RUNS} runs.`,
+    `- Wall time: the parent's clock around the process; CPU: \`/usr/bin/time -v\` user + system (children included); peak RSS: the sum over the`,
+    "  whole process tree sampled every 50 ms from /proc (synth runs one process per 100 environments, up to the CPU count), and in brackets",
+    `  \`/usr/bin/time -v\` "Maximum resident set size" (the largest single process). Median of ${RUNS} runs.` + (JOBS.length ? ` Synth flags: ${JOBS.join(" ")}.` : ""),
     "- Baseline in the same run: `node -e \"require('cdktf')\"` (process start + cdktf load, the floor of any cdktf app).",
     "  Time per tenant = (median synth wall − baseline wall) / N.",
     "- `validate` column: `fleet validate` on the same directory (config reading and checking only).",
@@ -119,11 +167,11 @@ try {
     "",
     `Baseline \`require('cdktf')\`: **${baseline.wall.toFixed(2)} s**, ${baseline.mb.toFixed(0)} MB.`,
     "",
-    "| N tenants | stacks | resources | synth wall s (median) | runs (wall s) | CPU s (user+sys) | peak RSS MB | ms / tenant | validate s | load avg | phases (last run) | target |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| N tenants | stacks | resources | processes | synth wall s (median) | runs (wall s) | CPU s (user+sys) | peak RSS MB, all processes (largest) | ms / tenant | validate s | load avg | phases (last run) | target |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows.map(
       (r) =>
-        `| ${r.n} | ${r.stacks} | ${r.resources} | **${r.wall.toFixed(2)}** | ${r.all.map((w) => w.toFixed(2)).join(", ")} | ${r.cpu.toFixed(2)} | **${r.mb.toFixed(0)}** | ${r.perTenantMs.toFixed(1)} | ${r.validate.toFixed(2)} | ${r.load.toFixed(1)} | ${r.timings} | ${verdict(r)} |`,
+        `| ${r.n} | ${r.stacks} | ${r.resources} | ${r.processes} | **${r.wall.toFixed(2)}** | ${r.all.map((w) => w.toFixed(2)).join(", ")} | ${r.cpu.toFixed(2)} | **${r.mb.toFixed(0)}** (${r.largestMb.toFixed(0)}) | ${r.perTenantMs.toFixed(1)} | ${r.validate.toFixed(2)} | ${r.load.toFixed(1)} | ${r.timings} | ${verdict(r)} |`,
     ),
     "",
     `Time per tenant (incl. fixed start-up share) from N=${rows[0]?.n} to N=${rows[rows.length - 1]?.n}: ${per.map((p) => p.toFixed(1)).join(" → ")} ms.`,
