@@ -47,7 +47,7 @@ export function planShards(names: readonly string[], jobs: number): string[][] {
 export interface ShardRun {
   readonly dir: string;
   readonly done: Promise<void>;
-  /** Stops the process (when another part failed: no half-written output keeps being produced). */
+  /** Stops the process and removes its directory (when another part failed: no half-written output stays). */
   stop(): void;
 }
 
@@ -75,6 +75,7 @@ export function startShard(cliEntry: string, dir: string, input: ShardInput): Sh
     done,
     stop: () => {
       if (child.exitCode === null) child.kill();
+      child.on("close", () => rmSync(dir, { recursive: true, force: true }));
     },
   };
 }
