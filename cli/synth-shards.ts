@@ -59,6 +59,7 @@ export function startShard(cliEntry: string, dir: string, input: ShardInput): Sh
   writeFileSync(inputFile, JSON.stringify(input));
   const child = spawn(process.execPath, [cliEntry, "synth", "--out", dir, "--internal-shard", inputFile], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
+  let closed = false;
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => {
     stderr += chunk;
@@ -66,6 +67,7 @@ export function startShard(cliEntry: string, dir: string, input: ShardInput): Sh
   const done = new Promise<void>((resolvePromise, reject) => {
     child.on("error", (err) => reject(new FleetError(`cannot start a synth process (${err.message})`, { cause: err })));
     child.on("close", (code) => {
+      closed = true;
       if (code === 0) resolvePromise();
       else reject(new FleetError(`synthesis of ${input.only[0]}…${input.only[input.only.length - 1]} failed (exit ${String(code)}):\n${stderr.trim()}`));
     });
@@ -74,8 +76,10 @@ export function startShard(cliEntry: string, dir: string, input: ShardInput): Sh
     dir,
     done,
     stop: () => {
-      if (child.exitCode === null) child.kill();
-      child.on("close", () => rmSync(dir, { recursive: true, force: true }));
+      const remove = () => rmSync(dir, { recursive: true, force: true });
+      if (closed) return remove();
+      child.on("close", remove);
+      child.kill();
     },
   };
 }
