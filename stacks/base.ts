@@ -3,8 +3,7 @@
  * S3 locking and an assumed role into the state account; one AWS provider that assumes a role into its target
  * account, refuses any other account, and tags everything.
  */
-import type { TerraformStack } from "cdktf";
-import { S3Backend } from "cdktf";
+import { S3Backend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { FleetConfig } from "../core/config/schema";
 import { arn, partitionOf, stateKey } from "./names";
@@ -55,4 +54,17 @@ export function configureStack(stack: TerraformStack, stackId: string, config: F
       },
     ],
   });
+}
+
+/**
+ * Base of the fleet's stacks. cdktf resolves every element three times at synth: a "preparing" pass (which
+ * exists to discover cross-stack references and create their outputs/remote-state data sources), then per
+ * element, then the merged document. Fleet stacks never reference each other (every shared value is computed
+ * from configuration: stacks/names.ts), so the preparing pass can only cost time; it is skipped. The test
+ * "synthesizes no cross-stack outputs or remote state" guards the assumption.
+ */
+export class FleetStack extends TerraformStack {
+  override prepareStack(): void {
+    this.ensureBackendExists();
+  }
 }

@@ -2,7 +2,7 @@
  * `central`: the artifact bucket and its policy, the Bitbucket OIDC uploader, and one forwarding rule per
  * environment from the default bus to that tenant's `fleet-inbound` bus (DESIGN.md §1 steps 3–5, §5).
  */
-import { Annotations, TerraformStack } from "cdktf";
+import { Annotations } from "cdktf";
 import type { Construct } from "constructs";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
@@ -16,7 +16,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import type { FleetConfig } from "../core/config/schema";
-import { configureStack } from "./base";
+import { FleetStack, configureStack } from "./base";
 import { SecureBucket } from "./secure-bucket";
 import {
   type BucketPolicyChoice,
@@ -59,7 +59,7 @@ export interface CentralStackProps {
   readonly envs: readonly EnvFacts[];
 }
 
-export class CentralStack extends TerraformStack {
+export class CentralStack extends FleetStack {
   readonly bucketPolicy: BucketPolicyChoice;
 
   constructor(scope: Construct, props: CentralStackProps) {

@@ -11,6 +11,11 @@ export interface SecureBucketProps {
   readonly name: string;
   /** Days a replaced or deleted object version is kept. @default 90 */
   readonly noncurrentDays?: number;
+  /**
+   * Versioning (and the lifecycle that expires old versions). Off for buckets whose keys are content-addressed
+   * and never rewritten. @default true
+   */
+  readonly versioned?: boolean;
 }
 
 export class SecureBucket extends Construct {
@@ -21,8 +26,9 @@ export class SecureBucket extends Construct {
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     this.bucket = new S3Bucket(this, "bucket", { bucket: props.name });
+    const versioned = props.versioned ?? true;
     // Versioning: every object version stays addressable by its version-id (the deployer reads by version-id).
-    new S3BucketVersioningA(this, "versioning", { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
+    if (versioned) new S3BucketVersioningA(this, "versioning", { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
     // SSE-S3, not SSE-KMS: cross-account readers (one deployer role per tenant, 30 to 1,000 of them) then need
     // no KMS grant. SSE-KMS would need a customer managed key whose key policy names every tenant role (the AWS
     // managed aws/s3 key cannot be shared at all) and kms:Decrypt in every tenant policy; the bucket key
@@ -40,6 +46,7 @@ export class SecureBucket extends Construct {
     });
     // ACLs off: the bucket owner owns every object, access is by policy only.
     new S3BucketOwnershipControls(this, "ownership", { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    if (!versioned) return;
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: this.bucket.id,
       rule: [

@@ -3,7 +3,6 @@
  * only the central forwarder may write to, the rule that invokes the `assets_tracker` Lambda, and the
  * environment's CodeBuild deploy project with the deployer it runs.
  */
-import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { CloudwatchEventBus } from "@cdktf/provider-aws/lib/cloudwatch-event-bus";
 import { CloudwatchEventBusPolicy } from "@cdktf/provider-aws/lib/cloudwatch-event-bus-policy";
@@ -24,7 +23,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { FleetConfig } from "../core/config/schema";
 import type { FleetAssets } from "./assets";
-import { configureStack } from "./base";
+import { FleetStack, configureStack } from "./base";
 import { deployerBuildspecYaml } from "./buildspec";
 import { objectCreatedPattern } from "./event-patterns";
 import { policy, policyJson, serviceTrust } from "./iam";
@@ -78,7 +77,7 @@ export interface TenantStackProps {
   readonly assets: FleetAssets;
 }
 
-export class TenantStack extends TerraformStack {
+export class TenantStack extends FleetStack {
   constructor(scope: Construct, props: TenantStackProps) {
     const { config, facts: e, assets } = props;
     const id = tenantStackId(e.name);
@@ -160,7 +159,8 @@ export class TenantStack extends TerraformStack {
     });
 
     // --- Deployer bundle (ships with the plumbing; see buildspec.ts for why) --------------------------------
-    const deployerBucket = new SecureBucket(this, "deployer-bucket", { name: deployerBucketName(e.account, e.region) });
+    // Not versioned: the bundle's key is its SHA-256, so an object is never rewritten.
+    const deployerBucket = new SecureBucket(this, "deployer-bucket", { name: deployerBucketName(e.account, e.region), versioned: false });
     new S3BucketPolicy(this, "deployer-bucket-policy", {
       bucket: deployerBucket.bucket.id,
       policy: policyJson(

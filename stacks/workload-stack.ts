@@ -3,7 +3,7 @@
  * from the artifact's `cdktf.out`. A small but realistic sample: a Lambda function behind a function URL, its
  * role (inside the permissions boundary the tenant stack defines) and its log group, sized from `config`.
  */
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -12,7 +12,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url";
 import type { FleetConfig } from "../core/config/schema";
 import type { FleetAssets } from "./assets";
-import { configureStack } from "./base";
+import { FleetStack, configureStack } from "./base";
 import { policyJson, serviceTrust } from "./iam";
 import { type EnvFacts, arn, stateRoleName, workloadBoundaryName, workloadFunctionName, workloadFunctionRoleName, workloadRoleName, workloadStackId } from "./names";
 import { workloadBoundary } from "./tenant-policies";
@@ -26,7 +26,7 @@ export interface WorkloadStackProps {
   readonly assets: FleetAssets;
 }
 
-export class WorkloadStack extends TerraformStack {
+export class WorkloadStack extends FleetStack {
   constructor(scope: Construct, props: WorkloadStackProps) {
     const { config, facts: e, settings, assets } = props;
     const id = workloadStackId(e.name);

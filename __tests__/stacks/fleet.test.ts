@@ -27,6 +27,16 @@ describe("Function: buildFleet", () => {
     expect(Object.values(central.resource.aws_cloudwatch_event_rule).map((r) => r.name)).toEqual(["fleet-forward-alpha", "fleet-forward-bravo", "fleet-forward-charlie"]);
   });
 
+  it("synthesizes no cross-stack outputs or remote state (stacks share data, never references; see FleetStack)", () => {
+    const app = Testing.app();
+    const fleet = buildFleet(app, sampleFleet(), { assets: testAssets() });
+    for (const stack of fleet.stacks) {
+      const json = JSON.parse(Testing.synth(stack)) as { data?: Record<string, unknown>; output?: Record<string, unknown> };
+      expect({ stack: stack.node.id, remoteState: json.data?.terraform_remote_state }).toEqual({ stack: stack.node.id, remoteState: undefined });
+      expect(Object.keys(json.output ?? {}).filter((k) => k.startsWith("cross-stack-output"))).toEqual([]);
+    }
+  });
+
   it("rejects an unknown environment in only, naming it and the known ones", () => {
     expect(() => buildFleet(Testing.app(), sampleFleet(), { only: ["bravo", "delta"], assets: testAssets() })).toThrow(
       new UnknownEnvironmentError("unknown environment delta; known: alpha, bravo, charlie"),
