@@ -1,10 +1,12 @@
 /**
- * `fleet local [--drill] [--dir environments] [--timeout S] [--keep]` (DESIGN.md §8): the whole chain on a
+ * `fleet local [--drill] [--dir environments] [--timeout S] [--keep] [--quiet] [--report FILE]
+ * [--apply-command JSON]` (DESIGN.md §8): the whole chain on a
  * local AWS (moto), nothing from AWS. See cli/local/run.ts for what it does; this file parses the flags and
  * turns the verdict into the exit code: 0 only when every tenant reached the released version (and, with
  * --drill, every fault had exactly its expected effect).
  */
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { UsageError } from "../../core/errors";
 import { parse } from "../args";
 import type { CommandContext } from "../context";
@@ -18,21 +20,40 @@ export async function local(ctx: CommandContext): Promise<number> {
     timeout: { type: "string", default: "90" },
     keep: { type: "boolean", default: false },
     version: { type: "string" },
+    quiet: { type: "boolean", default: false },
+    report: { type: "string" },
+    "apply-command": { type: "string" },
   });
+  let applyCommand: string[] | undefined;
+  if (values["apply-command"] !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(values["apply-command"]);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((x) => typeof x === "string")) {
+      throw new UsageError(`--apply-command takes a JSON array of strings (argv), e.g. '["true"]', got ${JSON.stringify(values["apply-command"])}`);
+    }
+    applyCommand = parsed;
+  }
   const timeout = Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout takes seconds per wave (a positive number), got ${JSON.stringify(values.timeout)}`);
   const result = await runLocal({
-    dir: join(ctx.cwd, values.dir),
+    dir: resolve(ctx.cwd, values.dir),
     drill: values.drill,
     out: ctx.stdout,
     waveTimeoutSeconds: timeout,
     keepWorkDir: values.keep,
+    quiet: values.quiet,
+    ...(applyCommand ? { applyCommand } : {}),
     ...(values.version ? { version: values.version } : {}),
     statusTable: async (env, out) => {
       const code = await status({ argv: ["--dir", env.FLEET_LOCAL_DIR ?? join(ctx.cwd, values.dir)], env: { ...env, PATH: ctx.env.PATH }, cwd: ctx.cwd, stdout: out, stderr: ctx.stderr });
       if (code !== 0) out.write(`(fleet status exited ${code})\n`);
     },
   });
+  if (values.report) writeFileSync(resolve(ctx.cwd, values.report), JSON.stringify(result, null, 2));
   ctx.stdout.write(result.ok ? `✔ local chain: every tenant reached its expected version${values.drill ? " and every fault had its expected effect" : ""}\n` : `✖ local chain failed: ${result.problems[0] ?? (result.drill?.find((f) => !f.ok)?.fault ?? "see above")}\n`);
   return result.ok ? 0 : 1;
 }

@@ -78,6 +78,11 @@ export interface CodeBuildServerOptions {
   readonly runner?: BuildRunner;
   readonly onBuildStarted?: (build: Build) => void;
   readonly onBuildFinished?: (build: Build) => void;
+  /**
+   * Build processes this machine runs at once; later builds wait in phase QUEUED (CodeBuild queues at the
+   * account level too). Each tenant is its own account in AWS; here they share two cores. @default 4
+   */
+  readonly maxRunning?: number;
   /** Clock, for the idempotency window in tests. */
   readonly now?: () => number;
 }
@@ -191,6 +196,14 @@ export async function startCodeBuildServer(options: CodeBuildServerOptions): Pro
   const failOnce = new Set<string>();
   const running = new Set<Promise<void>>();
   const runner = options.runner ?? spawnRunner(options.command);
+  const slots = { free: options.maxRunning ?? 4, waiting: [] as (() => void)[] };
+  const acquire = (): Promise<void> =>
+    slots.free > 0 ? Promise.resolve(void slots.free--) : new Promise<void>((resolve) => slots.waiting.push(resolve));
+  const release = () => {
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.free++;
+  };
 
   const baseEnv = (): Record<string, string> => {
     // A build starts from a clean environment, as in a CodeBuild container: only what a process needs to
@@ -205,6 +218,9 @@ export async function startCodeBuildServer(options: CodeBuildServerOptions): Pro
   };
 
   const runBuild = async (build: Build, project: ProjectConfig): Promise<void> => {
+    build.currentPhase = "QUEUED";
+    await acquire();
+    build.currentPhase = "BUILD";
     try {
       const env: Record<string, string> = { ...baseEnv(), ...(await options.awsEnv(project.account, project.region)), AWS_DEFAULT_REGION: project.region };
       for (const v of project.environmentVariables) env[v.name] = v.value;
@@ -222,6 +238,8 @@ export async function startCodeBuildServer(options: CodeBuildServerOptions): Pro
     } catch (err) {
       build.logTail.push(`local CodeBuild could not run the build: ${(err as Error).message}`);
       build.exitCode = null;
+    } finally {
+      release();
     }
     build.buildStatus = build.exitCode === 0 ? "SUCCEEDED" : "FAILED";
     build.currentPhase = "COMPLETED";

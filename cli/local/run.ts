@@ -46,6 +46,8 @@ export interface LocalRunOptions {
   readonly quiet?: boolean;
   /** Keep the work directory (synthesized stacks, build logs) and print where it is. */
   readonly keepWorkDir?: boolean;
+  /** Build processes at once on this machine. @default 4 */
+  readonly maxBuilds?: number;
   /** Handler containers alive at once. @default 8 */
   readonly maxContainers?: number;
   /** Called with the synthesized output before provisioning: tests break the routing here to see the run fail as AWS would. */
@@ -79,6 +81,17 @@ export interface LocalRunResult {
   readonly problems: readonly string[];
   /** Milliseconds since the run started, per phase; and the chain's own clock for the benchmark. */
   readonly timings: Readonly<Record<string, number>>;
+  /** Per release, ms since the start: written, first delivered to the handler, build started, final status. */
+  readonly releases: readonly ReleaseTiming[];
+}
+
+export interface ReleaseTiming {
+  readonly env: string;
+  readonly result: string | undefined;
+  readonly written: number;
+  readonly delivered?: number;
+  readonly buildStarted?: number;
+  readonly finished?: number;
 }
 
 /** Everything a scenario (the plain run, the drill) works with. */
@@ -191,6 +204,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       awsEnv: (account, region) => localAws.envFor(account, region),
       extraEnv: () => ({ FLEET_APPLY_COMMAND: JSON.stringify(apply.command) }),
       accountOfAccessKey: (k) => keyToAccount.get(k),
+      maxRunning: options.maxBuilds ?? 4,
       onBuildStarted: (b) => {
         tracker.builds.push(b);
         progress.tenant(envOfBuild(b), "build started", b.id);
@@ -276,7 +290,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
     const appDir = join(work, "app");
     mkdirSync(appDir, { recursive: true });
     writeFileSync(join(appDir, "README.md"), SAMPLE_README);
-    cpSync(synthOut, join(appDir, "cdktf.out"), { recursive: true });
+    copyWorkloadStacks(synthOut, join(appDir, "cdktf.out"), config);
     const published = new Map<string, { sha256: string }>();
 
     const world: World = {
@@ -386,6 +400,19 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       ...(scenario.faults ? { drill: scenario.faults } : {}),
       problems,
       timings,
+      releases: [...tracker.releases.values()].map((r) => {
+        const d = tracker.deliveriesFor(r.key)[0];
+        const b = tracker.buildsFor(r.key)[0];
+        const fin = r.final?.finishedAt ? Date.parse(r.final.finishedAt) : r.finalAt;
+        return {
+          env: r.env,
+          result: r.final?.result,
+          written: r.writtenAt - t0,
+          ...(d ? { delivered: d.at - t0 } : {}),
+          ...(b ? { buildStarted: b.startTime * 1000 - t0 } : {}),
+          ...(fin ? { finished: fin - t0 } : {}),
+        };
+      }),
     };
   } finally {
     for (const c of cleanups.reverse()) {
@@ -397,6 +424,23 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
     }
     if (!options.keepWorkDir) rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The application's share of the synthesized output: cdktf's manifest, each workload stack and the assets
+ * they reference. The tenant plumbing is not part of the app artifact (the SRE team deploys it), and leaving
+ * it out keeps the artifact small at fleet scale.
+ */
+function copyWorkloadStacks(from: string, to: string, config: FleetConfig): void {
+  cpSync(join(from, "manifest.json"), join(to, "manifest.json"));
+  const assets = new Set<string>();
+  for (const e of config.environments) {
+    const stack = join("stacks", `workload-${e.name}`);
+    cpSync(join(from, stack), join(to, stack), { recursive: true });
+    const text = readFileSync(join(from, stack, "cdk.tf.json"), "utf8");
+    for (const m of text.matchAll(/\.\.\/\.\.\/assets\/([A-Za-z0-9._/-]+)/g)) assets.add(m[1]);
+  }
+  for (const a of assets) cpSync(join(from, "assets", a), join(to, "assets", a), { recursive: true });
 }
 
 function pick(env: NodeJS.ProcessEnv, names: readonly string[]): Record<string, string> {
