@@ -106,7 +106,7 @@ export async function synth(ctx: CommandContext): Promise<number> {
     const settled = await Promise.allSettled(children.map((c) => c.done));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed) throw failed.reason;
-    manifest = children.length > 0 ? mergeShards(outdir, children.map((c) => c.dir)) : (app.manifest);
+    manifest = children.length > 0 ? mergeShards(outdir, children.map((c) => c.dir)) : app.manifest;
     mark("shards");
   } catch (err) {
     for (const c of children) c.stop();
