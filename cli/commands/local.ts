@@ -39,6 +39,12 @@ export async function local(ctx: CommandContext): Promise<number> {
   }
   const timeout = Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout takes seconds per wave (a positive number), got ${JSON.stringify(values.timeout)}`);
+  // The AWS SDK prints a 7-line warning under Node 20 (it wants Node 22 from 2027); say it in one line
+  // instead of burying the first screen of `npm start`.
+  if (Number(process.versions.node.split(".")[0]) < 22 && process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+    ctx.stdout.write(`note: Node ${process.versions.node}: the AWS SDK will want Node 22 or later for releases after January 2027\n`);
+  }
   const result = await runLocal({
     dir: resolve(ctx.cwd, values.dir),
     drill: values.drill,

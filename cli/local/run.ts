@@ -202,7 +202,8 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       workDir: join(work, "builds"),
       command: [process.execPath, deployerBundle],
       awsEnv: (account, region) => localAws.envFor(account, region),
-      extraEnv: () => ({ FLEET_APPLY_COMMAND: JSON.stringify(apply.command) }),
+      // Builds run on this machine's Node (20 here), not CodeBuild's 22: keep the SDK's Node 20 notice out of the logs.
+      extraEnv: () => ({ FLEET_APPLY_COMMAND: JSON.stringify(apply.command), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }),
       accountOfAccessKey: (k) => keyToAccount.get(k),
       maxRunning: options.maxBuilds ?? 4,
       onBuildStarted: (b) => {
@@ -265,6 +266,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
         AWS_ENDPOINT_URL_CODEBUILD: codebuild.endpoint,
         AWS_LAMBDA_FUNCTION_NAME: s.functionName,
         AWS_MAX_ATTEMPTS: "1",
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
         ...s.environment,
         FLEET_LOCAL_HANDLER_BUNDLE: handlerBundle,
       }),
