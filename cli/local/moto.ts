@@ -43,7 +43,14 @@ export function checkMotoInstalled(python = "python3"): void {
  * with synthesis instead of stalling provisioning.
  */
 const PRELOAD = [
-  "import sys",
+  "import os, sys, threading, time",
+  // A watchdog: when the run that started this server dies without stopping it (killed, a closed pipe), the
+  // server exits too instead of lingering on its port.
+  "parent = os.getppid()",
+  "def watch():",
+  "    while os.getppid() == parent: time.sleep(1)",
+  "    os._exit(0)",
+  "threading.Thread(target=watch, daemon=True).start()",
   "import moto.s3.models, moto.events.models, moto.sqs.models, moto.ssm.models, moto.sts.models, moto.iam.models",
   "from moto.server import main",
   "main(sys.argv[1:])",
