@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -68,6 +69,12 @@ try {
     comment = res.out;
     review.push(res);
   }
+  // Phase timings, in-process (one more fresh process per run), from the same modules bundled here.
+  const phasesJs = join(root, "bench", "results", "review-phases.cjs");
+  await build({ entryPoints: [join(here, "phases.ts")], bundle: true, platform: "node", format: "cjs", target: "node20", outfile: phasesJs, logLevel: "warning", packages: "external", absWorkingDir: root });
+  const phaseRuns = [];
+  for (let r = 0; r < RUNS; r++) phaseRuns.push(JSON.parse((await measure([phasesJs, dir])).out));
+  const phases = Object.fromEntries(Object.keys(phaseRuns[0]).map((k) => [k, median(phaseRuns.map((p) => p[k]))]));
   const result = {
     stacks: files.length,
     totalMB: +(bytes / 1048576).toFixed(1),
@@ -75,6 +82,7 @@ try {
     runs: RUNS,
     review: { medianMs: Math.round(median(review.map((x) => x.ms))), medianPeakRssMB: Math.round(median(review.map((x) => x.rss))), allMs: review.map((x) => Math.round(x.ms)) },
     baselineParseOnly: { medianMs: Math.round(median(baseline.map((x) => x.ms))), medianPeakRssMB: Math.round(median(baseline.map((x) => x.rss))), allMs: baseline.map((x) => Math.round(x.ms)) },
+    phasesMedianMs: phases,
     commentChars: comment.length,
     commentHead: comment.split("\n").slice(0, 1)[0],
     targets: { ms: 1000, rssMB: 300 },

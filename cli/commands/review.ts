@@ -5,11 +5,10 @@
  * cannot be read or is not plan JSON (every bad file is named); 2 on bad usage.
  */
 import { UsageError } from "../../core/errors";
-import { loadPlans } from "../../pipe/review/load-plans";
+import { summarizePlanFiles } from "../../pipe/review/load-plans";
 import { renderMarkdown } from "../../pipe/review/render-markdown";
 import { reviewJson } from "../../pipe/review/review-json";
 import { buildReview } from "../../pipe/review/review-model";
-import { summarizePlan } from "../../pipe/review/summarize";
 import { parse } from "../args";
 import type { CommandContext } from "../context";
 
@@ -30,11 +29,7 @@ export async function review(ctx: CommandContext): Promise<number> {
     budget = Number(values.budget);
     if (!Number.isInteger(budget) || budget < 1000) throw new UsageError(`fleet review: --budget must be an integer ≥ 1000 (characters), got ${JSON.stringify(values.budget)}`);
   }
-  const plans = loadPlans(paths, ctx.cwd);
-  const result = buildReview(
-    plans.map((p) => summarizePlan(p.stack, p.plan, p.secrets, { detail: format === "json" })),
-    { mode: "plan" },
-  );
+  const result = buildReview(summarizePlanFiles(paths, ctx.cwd, { detail: format === "json" }), { mode: "plan" });
   if (format === "json") ctx.stdout.write(JSON.stringify(reviewJson(result), null, 2) + "\n");
   else ctx.stdout.write(renderMarkdown(result, budget === undefined ? {} : { budget }) + "\n");
   return 0;

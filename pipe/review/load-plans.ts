@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { PlanFileError } from "./errors";
 import { parsePlan, type Plan } from "./plan-schema";
+import { summarizePlan, type StackSummary, type SummarizeOptions } from "./summarize";
 
 export interface NamedPlan {
   readonly stack: string;
@@ -72,10 +73,14 @@ export function readPlanFile(file: string): NamedPlan {
   return { stack: stackNameOf(file), file, plan: parsed.plan, secrets: parsed.secrets };
 }
 
-/** Reads every plan; throws one PlanFileError listing all bad files, and duplicate stack names. */
-export function loadPlans(paths: readonly string[], cwd: string): NamedPlan[] {
+/**
+ * Reads and summarizes every plan, one file at a time: only the small summaries stay in memory, not 300
+ * parsed plans (bench/review: holding them all doubled the garbage collector's work). Throws one
+ * PlanFileError listing every bad file, and duplicate stack names.
+ */
+export function summarizePlanFiles(paths: readonly string[], cwd: string, options: SummarizeOptions = {}): StackSummary[] {
   const { files, problems } = planFiles(paths, cwd);
-  const plans: NamedPlan[] = [];
+  const summaries: StackSummary[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
     try {
@@ -84,7 +89,7 @@ export function loadPlans(paths: readonly string[], cwd: string): NamedPlan[] {
       if (other && other !== file) problems.push({ file, message: `stack name ${JSON.stringify(p.stack)} is also used by ${other}; rename one file` });
       else if (!other) {
         seen.set(p.stack, file);
-        plans.push(p);
+        if (problems.length === 0) summaries.push(summarizePlan(p.stack, p.plan, p.secrets, options));
       }
     } catch (err) {
       if (err instanceof PlanFileError) problems.push(...err.problems);
@@ -92,5 +97,5 @@ export function loadPlans(paths: readonly string[], cwd: string): NamedPlan[] {
     }
   }
   if (problems.length) throw new PlanFileError(problems);
-  return plans;
+  return summaries;
 }

@@ -12,12 +12,12 @@ import { loadFleet } from "../../cli/config-loader";
 import { BitbucketClient } from "./bitbucket";
 import { DETAIL_MARKDOWN, writeDetail } from "./detail";
 import { buildAnnotations, buildReport, REPORT_ID } from "./insights";
-import { loadPlans } from "./load-plans";
+import { summarizePlanFiles } from "./load-plans";
 import { planStacks } from "./plan-runner";
 import { renderMarkdown, verdict } from "./render-markdown";
 import { buildReview, type ReviewMode } from "./review-model";
 import { readSettings, type ReviewSettings } from "./settings";
-import { summarizePlan, type StackSummary } from "./summarize";
+import type { StackSummary } from "./summarize";
 import { resolveBase, synthesize, synthesizeCommit, synthOutDir } from "./synth-adapter";
 import { synthDiff } from "./synth-diff";
 
@@ -48,9 +48,9 @@ function processEnv(env: RunReviewOptions["env"]): NodeJS.ProcessEnv {
 
 async function summarize(s: ReviewSettings, o: RunReviewOptions): Promise<{ stacks: StackSummary[]; mode: ReviewMode; notes: string[] }> {
   if (s.plans) {
-    const plans = loadPlans(s.plans, o.cwd);
-    o.log(`summarizing ${plans.length} plan file(s) from REVIEW_PLANS`);
-    return { stacks: plans.map((p) => summarizePlan(p.stack, p.plan, p.secrets, { detail: true })), mode: "plan", notes: [] };
+    const stacks = summarizePlanFiles(s.plans, o.cwd, { detail: true });
+    o.log(`summarized ${stacks.length} plan file(s) from REVIEW_PLANS`);
+    return { stacks, mode: "plan", notes: [] };
   }
   const baseRef = s.baseRef ?? "HEAD";
   const env = processEnv(o.env);
