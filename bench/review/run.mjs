@@ -1,7 +1,7 @@
 // Benchmark: summarize 300 stacks of ~100 KB `terraform show -json` each into the PR comment
 // (`fleet review --plans <dir>`, the same code path as the pipe), fresh process per run, 5 runs each;
 // baseline in the same run: a process that only reads and JSON.parses the same files.
-// Plans are generated from the real fixtures (aws-lambda-events + aws-s3), tenant names and account ids
+// Plans are generated from the real fixtures (aws-lambda-events + aws-s3 + part of aws-iam), tenant names and account ids
 // varied, 1 in 10 tenants with a different value and 1 in 25 without the bucket delete.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from "node:fs";
@@ -19,6 +19,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 function generate(dir) {
   const lambda = readFileSync(join(fixtures, "aws-lambda-events-mixed-with-drift-tf1.0.json"), "utf8");
   const s3 = JSON.parse(readFileSync(join(fixtures, "aws-s3-create-update-delete-noop-tf1.2.json"), "utf8"));
+  const iam = JSON.parse(readFileSync(join(fixtures, "aws-iam-data-read-and-create-tf1.5.json"), "utf8"));
   for (let i = 0; i < STACKS; i++) {
     const tenant = `tenant${String(i).padStart(3, "0")}`;
     const account = String(300000000000 + i);
@@ -26,9 +27,11 @@ function generate(dir) {
     let changes = s3.resource_changes.map((rc) => JSON.parse(JSON.stringify(rc).replaceAll("bucket-", `${tenant}-bucket-`)));
     if (i % 25 === 0) changes = changes.filter((rc) => !rc.change.actions.includes("delete"));
     if (i % 10 === 0) for (const rc of changes) if (rc.change.actions[0] === "update") rc.change.after.acl = "authenticated-read";
-    plan.resource_changes.push(...changes);
+    plan.resource_changes.push(...changes, ...iam.resource_changes.slice(0, 5));
     plan.resource_drift.push(...(s3.resource_drift ?? []));
     plan.prior_state.values.root_module.resources.push(...s3.prior_state.values.root_module.resources);
+    plan.planned_values.root_module.resources.push(...s3.planned_values.root_module.resources);
+    plan.configuration.root_module.resources.push(...s3.configuration.root_module.resources);
     writeFileSync(join(dir, `tenant-${tenant}.json`), JSON.stringify(plan));
   }
 }
