@@ -21,7 +21,8 @@ export type DrainAction = "invoke" | "hold" | "duplicate-then-invoke";
 export interface DrainerHooks {
   /** Decides what happens to an event before the handler sees it (the drill injects faults here). */
   readonly before?: (standIn: LambdaStandIn, e: ReleaseEvent) => DrainAction;
-  readonly onReceived?: (standIn: LambdaStandIn, e: ReleaseEvent, attempt: number) => void;
+  /** `queuedAt`: when the event reached the stand-in queue (SQS SentTimestamp), to tell routing from waiting. */
+  readonly onReceived?: (standIn: LambdaStandIn, e: ReleaseEvent, attempt: number, queuedAt?: number) => void;
   readonly onError?: (standIn: LambdaStandIn, err: Error) => void;
   readonly onInvoked?: (standIn: LambdaStandIn, e: ReleaseEvent, r: InvokeResult, attempt: number, final: "done" | "retry" | "on-failure") => void;
 }
@@ -36,6 +37,8 @@ export interface DrainerOptions {
   readonly retryDelaySeconds?: number;
   /** Stand-in queues polled at once. @default 8 */
   readonly concurrency?: number;
+  /** Functions whose events are being handled at once (containers busy). @default 8 */
+  readonly maxInFlight?: number;
   readonly hooks?: DrainerHooks;
 }
 
@@ -94,7 +97,8 @@ export function startDrainer(options: DrainerOptions): Drainer {
     const attempt = (attempts.get(m.MessageId ?? "") ?? 0) + 1;
     attempts.set(m.MessageId ?? "", attempt);
     if (action === "duplicate-then-invoke") await sqs.send(new SendMessageCommand({ QueueUrl: s.queueUrl, MessageBody: m.Body ?? "{}" }));
-    options.hooks?.onReceived?.(s, e, attempt);
+    const sent = Number(m.Attributes?.SentTimestamp);
+    options.hooks?.onReceived?.(s, e, attempt, Number.isFinite(sent) && sent > 0 ? sent : undefined);
     const container = pool.get(`${s.placement.account}/${s.placement.region}/${s.functionName}`, () => envs.get(s)!);
     const r = await container.invoke(e.event);
     if (r.ok) {
@@ -116,21 +120,43 @@ export function startDrainer(options: DrainerOptions): Drainer {
     }
   };
 
+  // Each function's messages are handled in order by one worker (its container takes one event at a time);
+  // different functions run side by side, up to `maxInFlight`, while the sweep goes on polling the others.
+  const busy = new Set<LambdaStandIn>();
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = options.maxInFlight ?? 8;
   const poll = async (s: LambdaStandIn): Promise<number> => {
     if (!envs.has(s)) envs.set(s, await options.envFor(s));
     const sqs = await clients.sqs(s.placement);
-    const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: s.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 120, WaitTimeSeconds: 0 }));
-    for (const m of res.Messages ?? []) await handle(s, m);
-    return res.Messages?.length ?? 0;
+    const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: s.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 120, WaitTimeSeconds: 0, MessageSystemAttributeNames: ["SentTimestamp"] }));
+    const messages = res.Messages ?? [];
+    if (messages.length === 0) return 0;
+    busy.add(s);
+    const work = (async () => {
+      for (const m of messages) {
+        try {
+          await handle(s, m);
+        } catch (err) {
+          options.hooks?.onError?.(s, err as Error);
+        }
+      }
+    })().finally(() => {
+      busy.delete(s);
+      inFlight.delete(work);
+    });
+    inFlight.add(work);
+    return messages.length;
   };
 
   const loop = (async () => {
     while (!stopped) {
-      const work = [...queues];
+      const work = queues.filter((s) => !busy.has(s));
       let found = 0;
       await Promise.all(
         Array.from({ length: Math.min(options.concurrency ?? 8, work.length) }, async () => {
           for (let s = work.shift(); s && !stopped; s = work.shift()) {
+            while (inFlight.size >= maxInFlight && !stopped) await Promise.race(inFlight);
+            if (busy.has(s)) continue;
             try {
               found += await poll(s);
             } catch (err) {
@@ -140,8 +166,9 @@ export function startDrainer(options: DrainerOptions): Drainer {
           }
         }),
       );
-      if (found === 0 && !stopped) await new Promise((r) => setTimeout(r, 150));
+      if (found === 0 && !stopped) await new Promise((r) => setTimeout(r, 100));
     }
+    await Promise.all(inFlight);
   })();
 
   return {

@@ -89,6 +89,8 @@ export interface ReleaseTiming {
   readonly env: string;
   readonly result: string | undefined;
   readonly written: number;
+  /** The event reached the tenant's stand-in queue (routing done). */
+  readonly queued?: number;
   readonly delivered?: number;
   readonly buildStarted?: number;
   readonly finished?: number;
@@ -260,6 +262,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       standIns: plan.standIns,
       clients,
       pool,
+      maxInFlight: options.maxContainers ?? 8,
       envFor: async (s) => ({
         ...pick(process.env, ["PATH", "HOME", "TMPDIR", "LANG"]),
         ...(await localAws.envFor(s.placement.account, s.placement.region)),
@@ -272,8 +275,8 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       }),
       hooks: {
         before: (s, e) => hooks.before?.(s, e) ?? "invoke",
-        onReceived: (_s, e, attempt) => {
-          tracker.received(e.env, e.key, attempt);
+        onReceived: (_s, e, attempt, queuedAt) => {
+          tracker.received(e.env, e.key, attempt, queuedAt);
           progress.tenant(e.env, attempt > 1 ? `retry #${attempt - 1}` : "event received", e.key);
         },
         onInvoked: (_s, e, r, _attempt, final) => {
@@ -410,6 +413,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
           env: r.env,
           result: r.final?.result,
           written: r.writtenAt - t0,
+          ...(d?.queuedAt !== undefined ? { queued: d.queuedAt - t0 } : {}),
           ...(d ? { delivered: d.at - t0 } : {}),
           ...(b ? { buildStarted: b.startTime * 1000 - t0 } : {}),
           ...(fin ? { finished: fin - t0 } : {}),

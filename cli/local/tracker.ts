@@ -12,6 +12,8 @@ export interface Delivery {
   readonly key: string;
   readonly at: number;
   readonly attempt: number;
+  /** When the event reached the stand-in queue. */
+  readonly queuedAt?: number;
   outcome?: "start" | "drop" | "retry" | "on-failure" | "error";
   buildId?: string;
   reason?: string;
@@ -43,8 +45,8 @@ export class ChainTracker {
     return t;
   }
 
-  received(env: string, key: string, attempt: number): Delivery {
-    const d: Delivery = { env, key, at: Date.now(), attempt };
+  received(env: string, key: string, attempt: number, queuedAt?: number): Delivery {
+    const d: Delivery = { env, key, at: Date.now(), attempt, ...(queuedAt !== undefined ? { queuedAt } : {}) };
     this.deliveries.push(d);
     return d;
   }
