@@ -6,8 +6,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { PackageError } from "./errors";
-import { DEFAULT_EXCLUDES, walkTree } from "./zip/walk";
-import { writeZip, type ZipResult } from "./zip/writer";
+import { DEFAULT_EXCLUDES, refusalError, walkEntries, type Refusals } from "./zip/walk";
+import { partialPath, writeZip, type ZipResult } from "./zip/writer";
 
 export { DEFAULT_EXCLUDES };
 
@@ -27,8 +27,18 @@ export type PackageResult = ZipResult;
 
 export async function packageTree(options: PackageOptions): Promise<PackageResult> {
   const out = resolve(options.out);
-  const entries = walkTree(options.root, { include: options.include, exclude: options.exclude, skipAbsolute: [out] });
-  if (entries.length === 0) throw new PackageError(`nothing to package in ${resolve(options.root)}: every file is excluded or the tree is empty`);
+  const root = resolve(options.root);
+  const refusals: Refusals = { root, items: [] };
+  // The walk is lazy: workers compress the first files while later directories are still being read.
+  const entries = walkEntries(root, { include: options.include, exclude: options.exclude, skipAbsolute: [out, partialPath(out)] }, refusals);
   mkdirSync(dirname(out), { recursive: true });
-  return writeZip(entries, out, { workers: options.workers });
+  return writeZip(entries, out, {
+    workers: options.workers,
+    root,
+    beforeFinish: (files) => {
+      const refused = refusalError(refusals);
+      if (refused) throw refused;
+      if (files === 0) throw new PackageError(`nothing to package in ${root}: every file is excluded or the tree is empty`);
+    },
+  });
 }

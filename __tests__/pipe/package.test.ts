@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes, createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, utimesSync, existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { packageTree } from "../../pipe/package";
 import { PackageError } from "../../pipe/errors";
@@ -160,6 +161,50 @@ describe("writeZip with chunked large files", () => {
       expect(back.find((e) => e.name === "big.bin")!.data.equals(big)).toBe(true);
       expect(r1.sha256).toBe(r2.sha256);
       expect(r1.size).toBeLessThan(big.length); // the text in the middle compressed across chunk borders
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
+
+describe("writeZip entry data", () => {
+  it("deflates a small file to exactly zlib.deflateRawSync's bytes at level 6 (the reused stream changes nothing)", async () => {
+    // Prepare
+    const dir = tempDir("fleet-zip-");
+    try {
+      const content = Buffer.from("export const answer = 42;\n".repeat(300));
+      writeTree(join(dir, "t"), { "a.ts": content, "b.ts": content });
+      // Act
+      await writeZip(walkTree(join(dir, "t")), join(dir, "t.zip"), { workers: 1 });
+      // Assess
+      const zip = readFileSync(join(dir, "t.zip"));
+      const compressedSize = zip.readUInt32LE(18);
+      const nameLen = zip.readUInt16LE(26);
+      expect(zip.readUInt16LE(8)).toBe(8);
+      const first = zip.subarray(30 + nameLen, 30 + nameLen + compressedSize);
+      expect(first.equals(deflateRawSync(content, { level: 6 }))).toBe(true);
+      const second = zip.subarray(30 + nameLen + compressedSize + 30 + nameLen, 30 + nameLen + compressedSize + 30 + nameLen + compressedSize);
+      expect(second.equals(first)).toBe(true);
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it("stores random data without deflating it and still reads back the original bytes", async () => {
+    // Prepare
+    const dir = tempDir("fleet-zip-");
+    try {
+      const random = randomBytes(300_000);
+      const mixed = Buffer.concat([randomBytes(200_000), Buffer.alloc(200_000), randomBytes(200_000)]);
+      writeTree(join(dir, "t"), { "r.bin": random, "m.bin": mixed });
+      // Act
+      const r = await writeZip(walkTree(join(dir, "t")), join(dir, "t.zip"), { chunkSize: 256 * 1024 });
+      // Assess
+      const back = new Map((await readZip(join(dir, "t.zip"))).map((e) => [e.name, e.data]));
+      expect(back.get("r.bin")!.equals(random)).toBe(true);
+      expect(back.get("m.bin")!.equals(mixed)).toBe(true);
+      expect(r.size).toBeLessThan(random.length + 400_000 + 2000); // the zeros were deflated away
+      expect(spawnSync("unzip", ["-t", join(dir, "t.zip")]).status).toBe(0);
     } finally {
       removeDir(dir);
     }

@@ -1,11 +1,14 @@
 /**
- * Collects the files to package: sorted by their archive path, relative, forward slashes only.
- * Symlinks and special files are refused (all of them listed in one error): a link inside an artifact
- * can point anywhere on the machine that extracts it, and following it would put bytes into the
- * artifact that are not in the tree. Users exclude them, or replace them with the real files.
+ * Lists the files to package, lazily, so that compression starts while the walk goes on: depth first,
+ * each directory's entries in the byte order of their UTF-8 names (like `tar --sort=name`), relative
+ * `/`-separated archive names. The order depends only on the names, never on the file system.
+ *
+ * Symlinks and special files are refused, all of them listed in one error: a link inside an artifact can
+ * point anywhere on the machine that extracts it, and following it would put bytes into the artifact
+ * that are not in the tree. Users exclude them, or replace them with the real files.
  */
-import { lstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { lstatSync, readdirSync, readlinkSync, type Dirent, type Stats } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { PackageError } from "../errors";
 
 export interface FileEntry {
@@ -33,71 +36,103 @@ export interface WalkOptions {
   readonly skipAbsolute?: readonly string[];
 }
 
-function byBytes(a: FileEntry, b: FileEntry): number {
-  return Buffer.compare(Buffer.from(a.name), Buffer.from(b.name));
+/** What a lazy walk found that it must refuse; {@link refusalError} turns it into the one error. */
+export interface Refusals {
+  readonly root: string;
+  readonly items: string[];
 }
 
-export function walkTree(root: string, options: WalkOptions = {}): FileEntry[] {
+type Kind = "dir" | "file" | "link" | "other";
+
+const kindOf = (d: Dirent | Stats): Kind => (d.isSymbolicLink() ? "link" : d.isDirectory() ? "dir" : d.isFile() ? "file" : "other");
+
+const byBytes = (names: string[]): string[] =>
+  names
+    .map((n) => ({ n, k: Buffer.from(n, "utf8") }))
+    .sort((a, b) => Buffer.compare(a.k, b.k))
+    .map((x) => x.n);
+
+export function refusalError(r: Refusals): PackageError | undefined {
+  if (r.items.length === 0) return undefined;
+  return new PackageError(
+    `cannot package ${r.root}: ${r.items.length} entr${r.items.length === 1 ? "y is" : "ies are"} not regular files:\n` +
+      r.items.map((i) => `  - ${i}`).join("\n") +
+      "\nSymlinks are refused because they could point outside the directory that extracts the artifact. Replace them with the files, or exclude them.",
+  );
+}
+
+/**
+ * Yields the files in archive order and records refusals in `refusals` (the caller checks them before it
+ * makes the archive visible). Throws at once only for an include path outside the root.
+ */
+export function* walkEntries(root: string, options: WalkOptions, refusals: Refusals): Generator<FileEntry> {
   const base = resolve(root);
   const exclude = options.exclude ?? DEFAULT_EXCLUDES;
   const excludedNames = new Set(exclude.filter((e) => !e.includes("/")));
   const excludedPaths = new Set(exclude.filter((e) => e.includes("/")).map((e) => e.replace(/^\.\//, "").replace(/\/+$/, "")));
   const skip = new Set((options.skipAbsolute ?? []).map((p) => resolve(p)));
-  const files: FileEntry[] = [];
-  const refused: string[] = [];
   const seen = new Set<string>();
 
-  const visit = (abs: string, st: Stats): void => {
-    const rel = relative(base, abs).split(sep).join("/");
-    if (st.isSymbolicLink()) {
+  // `rel` is carried down instead of recomputed with path.relative() for every file.
+  function* visit(abs: string, rel: string, kind: Kind): Generator<FileEntry> {
+    if (kind === "link") {
       let target = "?";
       try {
         target = readlinkSync(abs);
       } catch {
         // keep "?": the message still names the link
       }
-      refused.push(`${rel} is a symbolic link (→ ${target})`);
+      refusals.items.push(`${rel} is a symbolic link (→ ${target})`);
       return;
     }
-    if (st.isDirectory()) {
-      for (const name of readdirSync(abs)) {
+    if (kind === "other") {
+      refusals.items.push(`${rel} is not a regular file (device, socket or FIFO)`);
+      return;
+    }
+    if (kind === "dir") {
+      const dirents = new Map(readdirSync(abs, { withFileTypes: true }).map((d) => [d.name, d]));
+      for (const name of byBytes([...dirents.keys()])) {
         const childRel = rel === "" ? name : `${rel}/${name}`;
         if (excludedNames.has(name) || excludedPaths.has(childRel)) continue;
-        const child = join(abs, name);
+        const child = abs.endsWith(sep) ? `${abs}${name}` : `${abs}${sep}${name}`;
         if (skip.has(child)) continue;
-        visit(child, lstatSync(child));
+        yield* visit(child, childRel, kindOf(dirents.get(name)!));
       }
-      return;
-    }
-    if (!st.isFile()) {
-      refused.push(`${rel} is not a regular file (device, socket or FIFO)`);
       return;
     }
     if (seen.has(rel)) return;
     seen.add(rel);
-    files.push({ name: rel, abs, size: st.size, mode: st.mode & 0o100 ? 0o755 : 0o644 });
-  };
+    const st = lstatSync(abs);
+    yield { name: rel, abs, size: st.size, mode: st.mode & 0o100 ? 0o755 : 0o644 };
+  }
 
   const includes = options.include && options.include.length > 0 ? options.include : ["."];
-  for (const inc of includes) {
+  const resolved = includes.map((inc) => {
     const abs = resolve(base, inc);
     const rel = relative(base, abs);
     if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new PackageError(`cannot package ${JSON.stringify(inc)}: it lies outside ${base}`);
+    return { inc, abs, rel: rel.split(sep).join("/") };
+  });
+  // Includes in the same byte order as everything else, so that their order in the variable does not matter.
+  const order = byBytes(resolved.map((r) => r.rel));
+  for (const rel of order) {
+    const r = resolved.find((x) => x.rel === rel)!;
     let st: Stats;
     try {
-      st = lstatSync(abs);
+      st = lstatSync(r.abs);
     } catch {
-      refused.push(`${inc} does not exist`);
+      refusals.items.push(`${r.inc} does not exist`);
       continue;
     }
-    visit(abs, st);
+    yield* visit(r.abs, r.rel, kindOf(st));
   }
-  if (refused.length > 0) {
-    throw new PackageError(
-      `cannot package ${base}: ${refused.length} entr${refused.length === 1 ? "y is" : "ies are"} not regular files:\n` +
-        refused.map((r) => `  - ${r}`).join("\n") +
-        "\nSymlinks are refused because they could point outside the directory that extracts the artifact. Replace them with the files, or exclude them.",
-    );
-  }
-  return files.sort(byBytes);
+}
+
+/** The whole list at once (tests, small trees); throws the refusals. */
+export function walkTree(root: string, options: WalkOptions = {}): FileEntry[] {
+  const refusals: Refusals = { root: resolve(root), items: [] };
+  const files = [...walkEntries(root, options, refusals)];
+  const err = refusalError(refusals);
+  if (err) throw err;
+  return files;
 }

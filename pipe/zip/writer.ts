@@ -33,6 +33,11 @@ export interface ZipOptions {
   readonly chunkSize?: number;
   /** Worker threads; default: available parallelism. */
   readonly workers?: number;
+  /**
+   * Called once every entry has been written, before the archive gets its final name: a lazy walk throws
+   * its refusals here (nothing half-written stays behind).
+   */
+  readonly beforeFinish?: (files: number) => void;
 }
 
 export const DEFAULT_CHUNK = 1024 * 1024;
@@ -79,7 +84,7 @@ class Sink {
 
 type Task = { kind: "batch"; entries: FileEntry[]; result: Promise<FileResult[]> } | { kind: "chunk"; entry: FileEntry; index: number; last: boolean; result: Promise<ChunkResult> };
 
-function* plan(entries: readonly FileEntry[], chunkSize: number): Generator<{ kind: "batch"; entries: FileEntry[] } | { kind: "chunk"; entry: FileEntry; index: number; offset: number; length: number; last: boolean }> {
+function* plan(entries: Iterable<FileEntry>, chunkSize: number): Generator<{ kind: "batch"; entries: FileEntry[] } | { kind: "chunk"; entry: FileEntry; index: number; offset: number; length: number; last: boolean }> {
   let batch: FileEntry[] = [];
   let batchBytes = 0;
   for (const e of entries) {
@@ -107,29 +112,35 @@ function* plan(entries: readonly FileEntry[], chunkSize: number): Generator<{ ki
   if (batch.length > 0) yield { kind: "batch", entries: batch };
 }
 
-function readError(err: unknown, entries: readonly FileEntry[]): Error {
+function readError(err: unknown, root: string | undefined): Error {
   if (err instanceof CompressError) {
-    const entry = entries.find((e) => e.abs === err.path);
-    const name = entry?.name ?? err.path ?? "?";
+    const name = err.path && root && err.path.startsWith(root) ? err.path.slice(root.length).replace(/^[\\/]+/, "") : (err.path ?? "?");
     if (err.code === "ECHANGED") return new PackageError(`${name} changed while it was being packaged; package a tree that nothing writes to`);
     return new PackageError(`cannot read ${name}: ${err.message}`);
   }
   return err instanceof Error ? err : new Error(String(err));
 }
 
-/** Writes `entries` (already sorted, see walkTree) to `outPath` as one deterministic ZIP. */
-export async function writeZip(entries: readonly FileEntry[], outPath: string, options: ZipOptions = {}): Promise<ZipResult> {
+/** Where the archive is written until it is complete (renamed to `outPath` at the end). */
+export function partialPath(outPath: string): string {
+  return `${outPath}.partial-${process.pid}`;
+}
+
+/** Writes `entries` (in archive order, see walkEntries) to `outPath` as one deterministic ZIP. */
+export async function writeZip(entries: Iterable<FileEntry>, outPath: string, options: ZipOptions & { root?: string } = {}): Promise<ZipResult> {
   const level = options.level ?? 6;
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
   const pool = new CompressPool(options.workers);
-  const tmp = `${outPath}.partial-${process.pid}`;
+  const tmp = partialPath(outPath);
   const fd = openSync(tmp, "w");
   const sink = new Sink(fd);
   const central: CentralEntry[] = [];
   let closed = false;
   try {
-    // Enough work in flight to keep every worker busy while the main thread writes.
-    const window = pool.size * 4;
+    // Enough work in flight to keep every worker busy while the main thread writes, and to ride out a
+    // worker being descheduled on a busy machine (entries are written strictly in order). Bounded memory:
+    // at most window × (512 KiB batch or 1 MiB chunk).
+    const window = pool.size * 12;
     const inFlight: Task[] = [];
     let streaming: { entry: FileEntry; name: Buffer; offset: number; crc: number; csize: number; zip64: boolean } | undefined;
 
@@ -175,6 +186,7 @@ export async function writeZip(entries: readonly FileEntry[], outPath: string, o
       if (inFlight.length >= window) await writeTask(inFlight.shift()!);
     }
     while (inFlight.length > 0) await writeTask(inFlight.shift()!);
+    options.beforeFinish?.(central.length);
 
     const cdOffset = sink.offset;
     for (const c of central) sink.write(centralHeader(c));
@@ -186,7 +198,7 @@ export async function writeZip(entries: readonly FileEntry[], outPath: string, o
     renameSync(tmp, outPath);
     return { sha256, size: sink.offset, files: central.length };
   } catch (err) {
-    throw readError(err, entries);
+    throw readError(err, options.root);
   } finally {
     if (!closed) {
       closeSync(fd);
