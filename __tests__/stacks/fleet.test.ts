@@ -1,5 +1,5 @@
 /** buildFleet: which stacks exist, their ids, `only`, and the errors a user can cause. */
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +34,14 @@ describe("Function: buildFleet", () => {
       const json = JSON.parse(Testing.synth(stack)) as { data?: Record<string, unknown>; output?: Record<string, unknown> };
       expect({ stack: stack.node.id, remoteState: json.data?.terraform_remote_state }).toEqual({ stack: stack.node.id, remoteState: undefined });
       expect(Object.keys(json.output ?? {}).filter((k) => k.startsWith("cross-stack-output"))).toEqual([]);
+    }
+  });
+
+  it("synthesizes exactly what cdktf's own TerraformStack.toTerraform gives, without its redundant passes", () => {
+    for (const stack of buildFleet(Testing.app(), sampleFleet(), { assets: testAssets() }).stacks) {
+      const ours = JSON.stringify(stack.toTerraform());
+      const original: unknown = TerraformStack.prototype.toTerraform.call(stack);
+      expect({ stack: stack.node.id, json: ours }).toEqual({ stack: stack.node.id, json: JSON.stringify(original) });
     }
   });
 
