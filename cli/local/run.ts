@@ -25,7 +25,7 @@ import { startCodeBuildServer, type Build, type CodeBuildServer } from "./codebu
 import { startDrainer, type DrainerHooks } from "./drainer";
 import { ChainError } from "./errors";
 import { ContainerPool } from "./lambda-host";
-import { startLocalAws, type LocalAws } from "./moto";
+import { checkMotoInstalled, startLocalAws, type LocalAws } from "./moto";
 import { Progress } from "./progress";
 import { applyPlan, localClients, planProvisioning, type Clients, type LambdaStandIn } from "./provision";
 import { synthesizeFleet } from "./synth";
@@ -160,6 +160,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
   const cleanups: (() => Promise<void> | void)[] = [];
   let aws: LocalAws | undefined;
   try {
+    checkMotoInstalled();
     progress.step("starting the local AWS (moto server) …");
     const awsStarting = startLocalAws();
     awsStarting.catch(() => undefined);
@@ -379,9 +380,8 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       tenants.push({ env: e.name, expectedVersion: expected?.version, deployedVersion: deployed, lastResult: last?.final?.result, ok, ...(expected?.note ? { note: expected.note } : {}) });
     }
 
-    progress.text("");
-    progress.text("fleet status (read from the local central bucket):");
     const centralEnv = { ...(await aws.envFor(config.central.accountId, config.central.region)) };
+    if (options.statusTable) progress.text("\nfleet status (read from the local central bucket):");
     if (options.statusTable) await options.statusTable({ ...centralEnv, FLEET_LOCAL_DIR: resolve(options.dir) }, options.out);
 
     const problems = [...scenario.problems];
