@@ -1,4 +1,5 @@
-import { fastPlan, PlanSchema } from "../../pipe/review/plan-schema";
+import { fastPlan } from "../../pipe/review/plan-schema";
+import { PlanSchema } from "../../pipe/review/plan-zod";
 import { PLAN_FIXTURES, fixtureJson } from "./fixture-plans";
 
 function zodPlan(json: unknown) {
