@@ -3,7 +3,7 @@
  * whatever the mtimes, owners, umask or directory order of the machine (given the same zlib: Node's
  * bundled zlib is part of the format, like Info-ZIP's deflate is part of its output).
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { PackageError } from "./errors";
 import { DEFAULT_EXCLUDES, refusalError, walkEntries, type Refusals } from "./zip/walk";
@@ -28,6 +28,13 @@ export type PackageResult = ZipResult;
 export async function packageTree(options: PackageOptions): Promise<PackageResult> {
   const out = resolve(options.out);
   const root = resolve(options.root);
+  let rootStat;
+  try {
+    rootStat = statSync(root);
+  } catch {
+    throw new PackageError(`cannot package ${root}: the directory does not exist`);
+  }
+  if (!rootStat.isDirectory()) throw new PackageError(`cannot package ${root}: not a directory (fleet package takes the directory to zip)`);
   const refusals: Refusals = { root, items: [] };
   // The walk is lazy: workers compress the first files while later directories are still being read.
   const entries = walkEntries(root, { include: options.include, exclude: options.exclude, skipAbsolute: [out, partialPath(out)] }, refusals);

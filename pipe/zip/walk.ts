@@ -54,10 +54,11 @@ const byBytes = (names: string[]): string[] =>
 
 export function refusalError(r: Refusals): PackageError | undefined {
   if (r.items.length === 0) return undefined;
+  const links = r.items.some((i) => i.includes("symbolic link"));
   return new PackageError(
-    `cannot package ${r.root}: ${r.items.length} entr${r.items.length === 1 ? "y is" : "ies are"} not regular files:\n` +
+    `cannot package ${r.root}: ${r.items.length} problem${r.items.length === 1 ? "" : "s"}:\n` +
       r.items.map((i) => `  - ${i}`).join("\n") +
-      "\nSymlinks are refused because they could point outside the directory that extracts the artifact. Replace them with the files, or exclude them.",
+      (links ? "\nSymlinks are refused because they could point outside the directory that extracts the artifact. Replace them with the files, or exclude them." : ""),
   );
 }
 
