@@ -48,8 +48,9 @@ function measure(argv) {
     child.on("close", (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       const rss = Number(/__MAXRSS_KB__=(\d+)/.exec(err)?.[1] ?? NaN) / 1024;
+      const cpu = Number(/__CPU_US__=(\d+)/.exec(err)?.[1] ?? NaN) / 1000;
       if (code !== 0) return reject(new Error(`${argv.join(" ")} exited ${code}: ${err.slice(0, 500)}`));
-      resolve({ ms, rss, out });
+      resolve({ ms, rss, cpu, out });
     });
   });
 }
@@ -83,14 +84,17 @@ try {
     totalMB: +(bytes / 1048576).toFixed(1),
     avgKB: +(bytes / files.length / 1024).toFixed(1),
     runs: RUNS,
-    review: { medianMs: Math.round(median(review.map((x) => x.ms))), medianPeakRssMB: Math.round(median(review.map((x) => x.rss))), allMs: review.map((x) => Math.round(x.ms)) },
-    baselineParseOnly: { medianMs: Math.round(median(baseline.map((x) => x.ms))), medianPeakRssMB: Math.round(median(baseline.map((x) => x.rss))), allMs: baseline.map((x) => Math.round(x.ms)) },
+    review: { medianMs: Math.round(median(review.map((x) => x.ms))), medianCpuMs: Math.round(median(review.map((x) => x.cpu))), medianPeakRssMB: Math.round(median(review.map((x) => x.rss))), allMs: review.map((x) => Math.round(x.ms)) },
+    baselineParseOnly: { medianMs: Math.round(median(baseline.map((x) => x.ms))), medianCpuMs: Math.round(median(baseline.map((x) => x.cpu))), medianPeakRssMB: Math.round(median(baseline.map((x) => x.rss))), allMs: baseline.map((x) => Math.round(x.ms)) },
     phasesMedianMs: phases,
     commentChars: comment.length,
     commentHead: comment.split("\n").slice(0, 1)[0],
     targets: { ms: 1000, rssMB: 300 },
+    loadAverage: (await import("node:os")).loadavg().map((x) => +x.toFixed(1)),
   };
   result.pass = result.review.medianMs <= 1000 && result.review.medianPeakRssMB <= 300;
+  // Wall time on a loaded machine is mostly waiting for a core; CPU time is the work itself.
+  result.passOnCpuTime = result.review.medianCpuMs <= 1000 && result.review.medianPeakRssMB <= 300;
   console.log(JSON.stringify(result, null, 2));
   mkdirSync(join(root, "bench", "results"), { recursive: true });
   writeFileSync(join(root, "bench", "results", "review.json"), JSON.stringify(result, null, 2) + "\n");
