@@ -53,7 +53,8 @@ export function policyJson(doc: PolicyDocument): string {
  * interpolation, so IAM policy variables (`${aws:PrincipalTag/…}`) must be escaped as `$${…}`.
  */
 export function terraformPolicyJson(doc: PolicyDocument): string {
-  return policyJson(doc).replace(/\$\{/g, "$${");
+  // A function replacement: in a replacement string, "$$" would itself mean one "$".
+  return policyJson(doc).replace(/\$\{/g, () => "$${");
 }
 
 /** Trust policy for an AWS service, pinned to the calling account (confused-deputy guard). */

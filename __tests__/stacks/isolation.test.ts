@@ -176,8 +176,11 @@ describe.each([
   });
 
   it(`uses the ${expectedMode} bucket policy`, () => {
-    const policyText = JSON.stringify(Object.values(resources(fleet.stacks.get("central"), "aws_s3_bucket_policy"))[0].policy);
+    const policyText = String(Object.values(resources(fleet.stacks.get("central"), "aws_s3_bucket_policy"))[0].policy);
     expect(policyText.includes("aws:PrincipalTag")).toBe(expectedMode === "organization");
+    // Terraform would read `${aws:...}` as its own interpolation: every IAM policy variable must arrive escaped.
+    expect(policyText.match(/(?<!\$)\$\{/g)).toBeNull();
+    if (expectedMode === "organization") expect(policyText).toContain("releases/$${aws:PrincipalTag/fleet-environment}/*");
   });
 
   it("grants no tenant principal anything on another tenant's prefixes, state, bus, project, roles or parameter", () => {
