@@ -180,7 +180,7 @@ describe.each([
     expect(policyText.includes("aws:PrincipalTag")).toBe(expectedMode === "organization");
     // Terraform would read `${aws:...}` as its own interpolation: every IAM policy variable must arrive escaped.
     expect(policyText.match(/(?<!\$)\$\{/g)).toBeNull();
-    if (expectedMode === "organization") expect(policyText).toContain("releases/$${aws:PrincipalTag/fleet-environment}/*");
+    expect(policyText.includes("releases/$${aws:PrincipalTag/fleet-environment}/*")).toBe(expectedMode === "organization");
   });
 
   it("grants no tenant principal anything on another tenant's prefixes, state, bus, project, roles or parameter", () => {
