@@ -26,7 +26,7 @@ describe("Command: fleet review", () => {
       expect(r.code).toBe(0);
       const json = JSON.parse(r.stdout) as { verdict: string; stacks: { stack: string; status: string }[] };
       expect(json.verdict).toBe("✔ No changes in 1 stack");
-      expect(json.stacks).toEqual([expect.objectContaining({ stack: "tenant-alpha", status: "no-changes" })]);
+      expect(json.stacks).toEqual([expect.objectContaining({ stack: "tenant-alpha", status: "no-changes", planSha256: "9d311ee0d964f7f7fa9c48cfb19dc75737f08372b9a3c7ba53c1ffd5336a5ef7" })]);
     } finally {
       removeDir(dir);
     }

@@ -6,6 +6,7 @@
  * directory it is in (the layout `cdktf.out/stacks/<stack>/plan.json`). A directory contributes its
  * `*.json` files and the `plan.json` / `tfplan.json` of its immediate subdirectories.
  */
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { PlanFileError } from "./errors";
@@ -18,6 +19,7 @@ export interface NamedPlan {
   readonly plan: Plan;
   /** The plan's sensitive values, to scrub from the summary (never printed). */
   readonly secrets: ReadonlySet<string>;
+  readonly sha256: string;
 }
 
 const DIR_PLAN_NAMES = ["plan.json", "tfplan.json"];
@@ -70,7 +72,7 @@ export function readPlanFile(file: string): NamedPlan {
   }
   const parsed = parsePlan(json);
   if (!parsed.ok) throw new PlanFileError([{ file, message: parsed.problems.join("; ") }]);
-  return { stack: stackNameOf(file), file, plan: parsed.plan, secrets: parsed.secrets };
+  return { stack: stackNameOf(file), file, plan: parsed.plan, secrets: parsed.secrets, sha256: createHash("sha256").update(text).digest("hex") };
 }
 
 /**
@@ -89,7 +91,7 @@ export function summarizePlanFiles(paths: readonly string[], cwd: string, option
       if (other && other !== file) problems.push({ file, message: `stack name ${JSON.stringify(p.stack)} is also used by ${other}; rename one file` });
       else if (!other) {
         seen.set(p.stack, file);
-        if (problems.length === 0) summaries.push(summarizePlan(p.stack, p.plan, p.secrets, options));
+        if (problems.length === 0) summaries.push({ ...summarizePlan(p.stack, p.plan, p.secrets, options), planSha256: p.sha256 });
       }
     } catch (err) {
       if (err instanceof PlanFileError) problems.push(...err.problems);

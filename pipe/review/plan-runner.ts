@@ -5,6 +5,7 @@
  * A stack whose plan fails becomes an errored summary with Terraform's "Error:" lines only: the rest of
  * its output can quote configuration values.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,7 +49,7 @@ async function planOne(stack: string, dir: string, o: PlanOptions, env: NodeJS.P
     return erroredStack(stack, "terraform show -json did not print JSON");
   }
   const parsed = parsePlan(json);
-  return parsed.ok ? summarizePlan(stack, parsed.plan, parsed.secrets, { detail: true }) : erroredStack(stack, `unreadable plan JSON: ${parsed.problems.join("; ")}`);
+  return parsed.ok ? { ...summarizePlan(stack, parsed.plan, parsed.secrets, { detail: true }), planSha256: createHash("sha256").update(show.stdout).digest("hex") } : erroredStack(stack, `unreadable plan JSON: ${parsed.problems.join("; ")}`);
 }
 
 export async function planStacks(o: PlanOptions): Promise<StackSummary[]> {

@@ -63,6 +63,11 @@ export interface StackSummary {
   readonly stack: string;
   /** `errored`: the plan failed (or could not be made) and must not be applied. */
   readonly status: "changes" | "no-changes" | "errored";
+  /**
+   * SHA-256 of the plan JSON as read: recorded in the detail file so that an apply can check that it
+   * applies what was reviewed (plan-review.md §5).
+   */
+  readonly planSha256?: string;
   /** Synth diff only: the whole stack is new in this pull request, or gone from it. */
   readonly stackChange?: "added" | "removed";
   readonly error?: string;
