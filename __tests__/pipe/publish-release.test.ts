@@ -157,3 +157,32 @@ describeWithMoto("publishArtifact and releaseVersion against moto", () => {
     expect(await keys("releases/alpha/payments-api/2.2.0/")).toEqual([]);
   });
 });
+
+describeWithMoto("createS3 with Bitbucket OIDC against moto", () => {
+  let moto: Moto;
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(async () => moto?.stop());
+
+  it("exchanges the step's token for the role (AssumeRoleWithWebIdentity) and uses those credentials", async () => {
+    // Prepare: no static keys at all, only the role and the token, as in a Bitbucket step with `oidc: true`
+    const env: Record<string, string> = { ...moto.env, AWS_OIDC_ROLE_ARN: "arn:aws:iam::210987654321:role/fleet-uploader", BITBUCKET_STEP_OIDC_TOKEN: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", BITBUCKET_BUILD_NUMBER: "12", BITBUCKET_REPO_SLUG: "payments" };
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    delete env.AWS_SESSION_TOKEN;
+    const s3 = createS3(env);
+    // Act
+    await s3.send(new CreateBucketCommand({ Bucket: "oidc-bucket", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    const creds = await s3.config.credentials();
+    s3.destroy();
+    // Assess
+    expect(creds.accessKeyId).not.toBe("testing");
+    expect(creds.sessionToken).toBeTruthy();
+  });
+
+  it("refuses before any call when the role is set but the step has no OIDC token", () => {
+    // Act / Assess
+    expect(() => createS3({ ...moto.env, AWS_OIDC_ROLE_ARN: "arn:aws:iam::210987654321:role/fleet-uploader" })).toThrow(/add `oidc: true` to this step/);
+  });
+});
