@@ -8,6 +8,7 @@ import { packageTree } from "../../pipe/package";
 import { PackageError } from "../../pipe/errors";
 import { crc32, crc32Combine, crc32Table } from "../../pipe/zip/crc32";
 import { walkTree } from "../../pipe/zip/walk";
+import { inspectZip } from "../../pipe/zip/inspect";
 import { writeZip } from "../../pipe/zip/writer";
 import { removeDir, tempDir, writeTree } from "../helpers/fs";
 
@@ -205,6 +206,30 @@ describe("writeZip entry data", () => {
       expect(back.get("m.bin")!.equals(mixed)).toBe(true);
       expect(r.size).toBeLessThan(random.length + 400_000 + 2000); // the zeros were deflated away
       expect(spawnSync("unzip", ["-t", join(dir, "t.zip")]).status).toBe(0);
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
+
+describe("writeZip with more than 65,535 entries", () => {
+  it("writes ZIP64 end records that unzip and yauzl accept", async () => {
+    // Prepare: one small file listed under 66,000 names (the entry count is what overflows)
+    const dir = tempDir("fleet-zip64-");
+    try {
+      writeTree(dir, { "f.txt": "zip64\n" });
+      const entries = Array.from({ length: 66_000 }, (_, i) => ({ name: `d${Math.floor(i / 1000)}/f${i}.txt`, abs: join(dir, "f.txt"), size: 6, mode: 0o644 }));
+      // Act
+      const r = await writeZip(entries, join(dir, "big.zip"));
+      // Assess
+      expect(r.files).toBe(66_000);
+      const bytes = readFileSync(join(dir, "big.zip"));
+      expect(bytes.indexOf(Buffer.from([0x50, 0x4b, 0x06, 0x06]), bytes.length - 200)).toBeGreaterThan(0); // ZIP64 end record
+      expect(spawnSync("unzip", ["-tq", join(dir, "big.zip")], { encoding: "utf8" }).stdout).toMatch(/No errors detected/);
+      const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(join(dir, "big.zip"), { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))));
+      expect(zip.entryCount).toBe(66_000);
+      zip.close();
+      expect(await inspectZip(join(dir, "big.zip"))).toEqual({ sha256: r.sha256, size: r.size, files: 66_000 });
     } finally {
       removeDir(dir);
     }

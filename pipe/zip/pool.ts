@@ -179,6 +179,7 @@ export class CompressPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private failure: Error | undefined;
+  private closing = false;
 
   constructor(size = Math.max(1, availableParallelism())) {
     for (let i = 0; i < size; i++) {
@@ -190,10 +191,15 @@ export class CompressPool {
         this.pump();
         p?.resolve(reply);
       });
-      w.on("error", (err) => {
-        this.failure = err;
+      const fail = (err: Error) => {
+        this.failure ??= err;
         for (const p of this.pending.values()) p.resolve({ id: -1, ok: false, message: err.message });
         this.pending.clear();
+      };
+      w.on("error", fail);
+      // A worker that dies (out of memory, killed) must fail the archive, not leave it waiting forever.
+      w.on("exit", (code) => {
+        if (!this.closing) fail(new Error(`a compression worker exited unexpectedly (code ${code})`));
       });
       this.workers.push(w);
       this.idle.push(w);
@@ -240,6 +246,7 @@ export class CompressPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
