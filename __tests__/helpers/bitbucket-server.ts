@@ -92,7 +92,7 @@ function annotationProblems(a: unknown): string[] {
   return p;
 }
 
-export async function startBitbucketServer(options: { tokens?: Record<string, BbUser>; maxCommentLength?: number } = {}): Promise<BitbucketServer> {
+export async function startBitbucketServer(options: { tokens?: Record<string, BbUser>; maxCommentLength?: number; refuseUserEndpoint?: boolean } = {}): Promise<BitbucketServer> {
   const tokens = options.tokens ?? {};
   const requests: RecordedRequest[] = [];
   const comments = new Map<string, BbComment[]>();
@@ -140,6 +140,8 @@ export async function startBitbucketServer(options: { tokens?: Record<string, Bb
     let m: RegExpMatchArray | null;
     if (url.pathname === "/2.0/user" && method === "GET") {
       if (!user) return error(401, "no user behind this credential");
+      // Some token kinds may not read /user; the client must cope.
+      if (options.refuseUserEndpoint) return error(403, "this token cannot read the current user");
       return reply(200, { ...user, type: "user" });
     }
     if ((m = url.pathname.match(/^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/pullrequests\/(\d+)\/comments(?:\/(\d+))?$/))) {

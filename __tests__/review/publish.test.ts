@@ -160,4 +160,21 @@ describe("Function: runReview publishing to Bitbucket", () => {
       /^3 problems with the pipe variables:\n {2}- BITBUCKET_PR_ID is "seven", which does not match a pull-request number\n {2}- REVIEW_PLAN must be 'true' or 'false', got "yes"\n {2}- REVIEW_COMMENT_BUDGET must be between 1000 and 100000, got 10$/,
     );
   });
+
+  it("falls back to the marker alone when the token cannot read /user, and still edits in place", async () => {
+    // Prepare
+    await server.stop();
+    server = await startBitbucketServer({ tokens: { [TOKEN]: BOT }, refuseUserEndpoint: true });
+    writeTenantPlans(plans, 2);
+    const opts = { ...withToken, BITBUCKET_API_URL: server.apiUrl };
+    // Act
+    await review(opts);
+    await review(opts);
+    // Assess
+    expect(server.comments.get(PR_KEY)!.filter((c) => c.user.uuid === BOT.uuid)).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith("pull-request comment"))).toEqual([
+      expect.stringMatching(/^pull-request comment created \(#\d+\); found by marker only;/),
+      expect.stringMatching(/^pull-request comment updated \(#\d+\); found by marker only;/),
+    ]);
+  });
 });
