@@ -160,6 +160,26 @@ describe("Local CodeBuild server", () => {
     other.destroy();
   });
 
+  it("queues builds beyond this machine's slots instead of running them all at once", async () => {
+    // Prepare
+    const other: ProjectConfig = { ...project, name: "fleet-deploy-bravo", concurrentBuildLimit: 1 };
+    const limited = await startCodeBuildServer({ projects: [project, other], workDir: dir, command: [process.execPath, "-e", PROGRAM], awsEnv: async () => ({}), maxRunning: 1 });
+    const c = new CodeBuildClient({ endpoint: limited.endpoint, region: "eu-west-1", credentials: { accessKeyId: "k", secretAccessKey: "x" }, maxAttempts: 1 });
+
+    // Act
+    await c.send(new StartBuildCommand(start({ HOLD: "1" })));
+    await c.send(new StartBuildCommand({ projectName: "fleet-deploy-bravo" }));
+    await new Promise((r) => setTimeout(r, 300));
+
+    // Assess
+    expect(limited.builds.map((b) => b.currentPhase)).toEqual(["BUILD", "QUEUED"]);
+    writeFileSync(join(limited.builds[0].workDir, "release"), "");
+    await limited.idle();
+    expect(limited.builds.map((b) => b.buildStatus)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    c.destroy();
+    await limited.close();
+  });
+
   it("refuses a buildspec override, as the tenant Lambda role would", async () => {
     // Act
     const attempt = client.send(new StartBuildCommand({ projectName: "fleet-deploy-alpha", buildspecOverride: "version: 0.2" }));
