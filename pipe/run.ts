@@ -7,6 +7,7 @@
  * review:  pipe/review (pull requests: plan summary as a PR comment)
  * release: confirm the published artifact → one release object per target (a manual promote step)
  */
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FleetError } from "../core/errors";
@@ -76,9 +77,12 @@ async function gate(s: PipeSettings, env: Env, cwd: string, log: Log, result: Pi
   log.info("── sonar");
   result.gate.sonar = "failed";
   const sonarEnv = { ...childEnv(env, ["SONAR_TOKEN"]), SONAR_TOKEN: s.sonar.token, ...(s.sonar.hostUrl ? { SONAR_HOST_URL: s.sonar.hostUrl } : {}) };
+  // A report left from an earlier scan would make the gate read an old analysis: the scanner must write it anew.
+  const reportFile = resolve(cwd, s.sonar.reportFile);
+  rmSync(reportFile, { force: true });
   await runCommand(s.sonar.scannerCommand, { cwd, env: sonarEnv, log, what: "sonar scanner" });
   const g = await checkQualityGate({
-    reportFile: resolve(cwd, s.sonar.reportFile),
+    reportFile,
     hostUrl: s.sonar.hostUrl,
     token: s.sonar.token,
     auth: s.sonar.auth,
