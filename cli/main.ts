@@ -9,7 +9,7 @@ import type { Command, CommandContext } from "./context";
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   validate: { summary: "validate [--dir environments]            check every environment file; all errors at once", load: async () => (await import("./commands/validate")).validate },
   schema: { summary: "schema [--out environments/schema.json]   write the editor JSON Schema", load: async () => (await import("./commands/schema")).schema },
-  synth: { summary: "synth [--dir D] [--out cdktf.out] [--only a,b]  synthesize and print a summary", load: async () => (await import("./commands/synth")).synth },
+  synth: { summary: "synth [--dir D] [--out cdktf.out] [--only a,b] [--jobs N]  synthesize and print a summary", load: async () => (await import("./commands/synth")).synth },
   package: { summary: "package <dir> --out <file.zip> [--json]   deterministic zip of a tree", load: async () => (await import("./commands/package")).packageCommand },
   publish: { summary: "publish <file.zip> --app A --version V [--json]  immutable upload", load: async () => (await import("./commands/publish")).publish },
   release: { summary: "release --app A --version V --to env|wave:N ...  write release objects", load: async () => (await import("./commands/release")).release },
