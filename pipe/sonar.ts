@@ -82,13 +82,31 @@ export function formatCondition(c: Condition): string {
   return `${c.metricKey ?? "?"}: actual ${value(c.metricKey, c.actualValue)}, comparator ${c.comparator ?? "?"}, threshold ${value(c.metricKey, threshold)}`;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Network errors and gateway answers: worth another attempt. */
+class RetryableSonarError extends SonarError {}
+
 class SonarHttp {
   constructor(
     private readonly base: string,
     private readonly options: GateCheckOptions,
   ) {}
 
+  /** GET with up to 3 attempts on network errors and 502/503/504: a server restarting mid-poll is not a failed gate. */
   async get(path: string): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(path);
+      } catch (err) {
+        if (!(err instanceof RetryableSonarError) || attempt >= 3) throw err;
+        this.options.log.warn(`${err.message}; retrying (${attempt}/2)`);
+        await sleep(Math.min(this.options.pollIntervalMs ?? 5_000, 5_000));
+      }
+    }
+  }
+
+  private async once(path: string): Promise<unknown> {
     const url = `${this.base.replace(/\/+$/, "")}${path}`;
     const authorization = this.options.auth === "bearer" ? `Bearer ${this.options.token}` : `Basic ${Buffer.from(`${this.options.token}:`).toString("base64")}`;
     this.options.log.debug(`GET ${url}`);
@@ -96,9 +114,10 @@ class SonarHttp {
     try {
       res = await fetch(url, { headers: { authorization, accept: "application/json" }, redirect: "follow", signal: AbortSignal.timeout(30_000) });
     } catch (err) {
-      throw new SonarError(`cannot reach SonarQube at ${this.base}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}. Check SONAR_HOST_URL.`);
+      throw new RetryableSonarError(`cannot reach SonarQube at ${this.base}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}. Check SONAR_HOST_URL.`);
     }
     const text = await res.text();
+    if (res.status === 502 || res.status === 503 || res.status === 504) throw new RetryableSonarError(`SonarQube answered ${url.split("?")[0]} with HTTP ${res.status}`);
     if (res.status === 401 || res.status === 403) {
       throw new SonarError(
         `SonarQube refused the token (HTTP ${res.status}) at ${url.split("?")[0]}: check SONAR_TOKEN (a user or project analysis token with "Browse" permission on the project)` +
@@ -118,8 +137,6 @@ class SonarHttp {
     return body;
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function checkQualityGate(options: GateCheckOptions): Promise<GateResult> {
   const report = readReport(options.reportFile);

@@ -11,6 +11,8 @@ export interface SonarScenario {
   analysisId?: string;
   errorMessage?: string;
   gate?: { status: string; conditions?: Record<string, string>[] };
+  /** Answer this many task polls with 503 first (a server restarting). */
+  unavailableFirst?: number;
 }
 
 export interface SonarServer {
@@ -48,6 +50,11 @@ export async function startSonarServer(token = "squ_test_token_0123456789"): Pro
       const id = url.searchParams.get("id") ?? "";
       const s = scenarios.get(id);
       if (!s) return send(404, { errors: [{ msg: `No activity found for task '${id}'` }] });
+      if ((s.unavailableFirst ?? 0) > 0) {
+        s.unavailableFirst!--;
+        res.writeHead(503, { "content-type": "text/html" });
+        return res.end("<html>starting</html>");
+      }
       const status = s.taskStatuses[Math.min(s.polls, s.taskStatuses.length - 1)];
       s.polls++;
       return send(200, { task: { id, type: "REPORT", componentKey: "acme_app", status, ...(status === "SUCCESS" ? { analysisId: s.analysisId } : {}), ...(s.errorMessage && status === "FAILED" ? { errorMessage: s.errorMessage } : {}) } });

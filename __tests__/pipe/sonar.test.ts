@@ -106,6 +106,16 @@ describe("checkQualityGate against a SonarQube web API", () => {
     await expect(run).rejects.not.toThrow(/squ_wrong_token_999/);
   });
 
+  it("retries a server that answers 503 while restarting, then reads the gate", async () => {
+    // Prepare
+    sonar.set("task-503", { taskStatuses: ["SUCCESS"], analysisId: "an-503", gate: { status: "OK" }, unavailableFirst: 2 });
+    // Act
+    const r = await checkQualityGate({ reportFile: reportFor("task-503"), token: sonar.token, log: log(), pollIntervalMs: 10 });
+    // Assess
+    expect(r.analysisId).toBe("an-503");
+    expect(output).toContain("WARNING: SonarQube answered");
+  });
+
   it("names the missing report file and where scanners put it", async () => {
     // Act
     const run = checkQualityGate({ reportFile: join(dir, "nope/report-task.txt"), token: sonar.token, log: log() });
