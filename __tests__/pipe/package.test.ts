@@ -197,14 +197,17 @@ describe("writeZip entry data", () => {
     try {
       const random = randomBytes(300_000);
       const mixed = Buffer.concat([randomBytes(200_000), Buffer.alloc(200_000), randomBytes(200_000)]);
-      writeTree(join(dir, "t"), { "r.bin": random, "m.bin": mixed });
+      const smallMixed = Buffer.concat([randomBytes(100_000), Buffer.alloc(100_000)]); // below the chunk size: one entry, two runs
+      writeTree(join(dir, "t"), { "r.bin": random, "m.bin": mixed, "s.bin": smallMixed, "z.txt": "after the mixed ones" });
       // Act
       const r = await writeZip(walkTree(join(dir, "t")), join(dir, "t.zip"), { chunkSize: 256 * 1024 });
       // Assess
       const back = new Map((await readZip(join(dir, "t.zip"))).map((e) => [e.name, e.data]));
       expect(back.get("r.bin")!.equals(random)).toBe(true);
       expect(back.get("m.bin")!.equals(mixed)).toBe(true);
-      expect(r.size).toBeLessThan(random.length + 400_000 + 2000); // the zeros were deflated away
+      expect(back.get("s.bin")!.equals(smallMixed)).toBe(true);
+      expect(back.get("z.txt")!.toString()).toBe("after the mixed ones");
+      expect(r.size).toBeLessThan(random.length + 400_000 + 100_000 + 3000); // the zeros were deflated away
       expect(spawnSync("unzip", ["-t", join(dir, "t.zip")]).status).toBe(0);
     } finally {
       removeDir(dir);

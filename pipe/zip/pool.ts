@@ -111,14 +111,30 @@ function wholeDeflater(level) {
   deflaters.set(level, d);
   return d;
 }
+// Small files are read into one reused buffer (open, read, close: no fstat, no allocation per file);
+// a file that grew past it since the walk is read whole the ordinary way.
+let readBuf = Buffer.allocUnsafe(1024 * 1024 + 1);
+function readSmall(p) {
+  const fd = fs.openSync(p, "r");
+  let got = 0;
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, readBuf, got, readBuf.length - got, null);
+      if (n === 0) return readBuf.subarray(0, got);
+      got += n;
+      if (got === readBuf.length) return fs.readFileSync(p);
+    }
+  } finally { fs.closeSync(fd); }
+}
 function files(job) {
   return job.paths.map((p) => {
-    const raw = fs.readFileSync(p);
+    const raw = readSmall(p);
     const crc = crc32(raw);
-    if (raw.length === 0) return { crc, size: 0, method: 0, data: raw };
+    if (raw.length === 0) return { crc, size: 0, method: 0, data: Buffer.alloc(0) };
     const packed = deflateRuns(raw, 0, raw.length, job.level, true);
     // Stored when deflate does not help, as Info-ZIP does: already-compressed files stay their size.
-    if (packed.allStored || packed.data.length >= raw.length) return { crc, size: raw.length, method: 0, data: raw };
+    // (A copy: the read buffer is reused for the next file.)
+    if (packed.allStored || packed.data.length >= raw.length) return { crc, size: raw.length, method: 0, data: Buffer.from(raw) };
     return { crc, size: raw.length, method: 8, data: packed.data };
   });
 }
