@@ -338,7 +338,19 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       },
       async waitFor(tracks) {
         const deadline = Date.now() + world.waveTimeoutMs;
-        while (Date.now() < deadline && tracks.some((t) => !isFinal(t.final))) await sleep(100);
+        let lastCatchUp = 0;
+        while (Date.now() < deadline && tracks.some((t) => !isFinal(t.final))) {
+          // A build can finish before the release call that caused it returns (the pipe writes hundreds of
+          // release objects one by one): its status was not matched to a release yet, so read it now.
+          if (Date.now() - lastCatchUp > 1000) {
+            lastCatchUp = Date.now();
+            for (const t of tracks.filter((x) => !isFinal(x.final))) {
+              const done = tracker.buildsFor(t.key).filter((b) => b.buildComplete).pop();
+              if (done) await readFinalStatus(done);
+            }
+          }
+          await sleep(100);
+        }
         return tracks.filter((t) => !isFinal(t.final)).map((t) => tracker.diagnose(t, routeHint(config, t.env)));
       },
       async deployedVersion(env) {
