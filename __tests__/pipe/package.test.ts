@@ -6,7 +6,7 @@ import { deflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { packageTree } from "../../pipe/package";
 import { PackageError } from "../../pipe/errors";
-import { crc32, crc32Combine, crc32Table } from "../../pipe/zip/crc32";
+import { crc32, crc32Combine, crc32Table } from "../../core/zip/crc32";
 import { walkTree } from "../../pipe/zip/walk";
 import { inspectZip } from "../../pipe/zip/inspect";
 import { writeZip } from "../../pipe/zip/writer";

@@ -14,8 +14,8 @@
 import { createHash } from "node:crypto";
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { PackageError } from "../errors";
-import { crc32Combine } from "./crc32";
-import { centralHeader, dataDescriptor, endRecords, localHeader, METHOD_DEFLATED, type CentralEntry } from "./format";
+import { crc32Combine } from "../../core/zip/crc32";
+import { centralHeader, dataDescriptor, endRecords, localHeader, METHOD_DEFLATED, type CentralEntry } from "../../core/zip/format";
 import { CompressError, CompressPool, type ChunkResult, type FileResult } from "./pool";
 import type { FileEntry } from "./walk";
 
