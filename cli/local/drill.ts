@@ -36,6 +36,9 @@ export async function runDrill(world: World, newVersion = DRILL_NEW): Promise<Sc
   const [late] = await world.release(oldVersion, [first.name], "drill: an older release whose event arrives late");
   if (!late) throw new ChainError(`the drill could not write the older release for ${first.name}`);
   progress.tenant(first.name, "drill", `holding back the event of ${late.key} until ${newVersion} is deployed`);
+  // Release ids order by the second they were written, then by 8 random hex digits: two releases written in
+  // the same second order by chance. The newer release must be written in a later second to be "later".
+  await new Promise((r) => setTimeout(r, 1050 - (Date.now() % 1000)));
   let holdLate = true;
   let duplicated = false;
   const newPrefix = `releases/${first.name}/${app}/${newVersion}/`;
