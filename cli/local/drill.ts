@@ -32,18 +32,14 @@ export async function runDrill(world: World, newVersion = DRILL_NEW): Promise<Sc
   await world.publish(oldVersion);
   await world.publish(newVersion);
 
-  // The older release is written first; its event is held until the newer one is deployed there.
-  const [late] = await world.release(oldVersion, [first.name], "drill: an older release whose event arrives late");
-  if (!late) throw new ChainError(`the drill could not write the older release for ${first.name}`);
-  progress.tenant(first.name, "drill", `holding back the event of ${late.key} until ${newVersion} is deployed`);
-  // Release ids order by the second they were written, then by 8 random hex digits: two releases written in
-  // the same second order by chance. The newer release must be written in a later second to be "later".
-  await new Promise((r) => setTimeout(r, 1050 - (Date.now() % 1000)));
+  // The older release is written first; its event is held until the newer one is deployed there. The hooks
+  // go in before anything is written: the drainer may pick an event up before the write call returns.
   let holdLate = true;
   let duplicated = false;
+  const oldPrefix = `releases/${first.name}/${app}/${oldVersion}/`;
   const newPrefix = `releases/${first.name}/${app}/${newVersion}/`;
   world.hooks.before = (_s, e) => {
-    if (e.key === late.key && holdLate) return "hold";
+    if (holdLate && e.key.startsWith(oldPrefix)) return "hold";
     if (!duplicated && e.key.startsWith(newPrefix)) {
       duplicated = true;
       progress.tenant(first.name, "drill", `delivering the event of ${e.key} twice`);
@@ -51,6 +47,12 @@ export async function runDrill(world: World, newVersion = DRILL_NEW): Promise<Sc
     }
     return "invoke";
   };
+  const [late] = await world.release(oldVersion, [first.name], "drill: an older release whose event arrives late");
+  if (!late) throw new ChainError(`the drill could not write the older release for ${first.name}`);
+  progress.tenant(first.name, "drill", `holding back the event of ${late.key} until ${newVersion} is deployed`);
+  // Release ids order by the second they were written, then by 8 random hex digits: two releases written in
+  // the same second order by chance. The newer release must be written in a later second to be "later".
+  await new Promise((r) => setTimeout(r, 1050 - (Date.now() % 1000)));
   codebuild.failNextStartWithLimit(projectOf(second.name));
   progress.tenant(second.name, "drill", `the next StartBuild of ${projectOf(second.name)} answers AccountLimitExceededException`);
 
