@@ -25,7 +25,7 @@ function newestSource(dir: string): number {
 
 /** Builds when the bundle is missing or older than its sources (the handler, core/, the build script). */
 function ensureBundle(): void {
-  const sources = Math.max(newestSource(join(ROOT, "lambdas")), newestSource(join(ROOT, "core")), statSync(join(ROOT, "scripts", "build.mjs")).mtimeMs);
+  const sources = Math.max(newestSource(join(ROOT, "lambdas")), newestSource(join(ROOT, "core")), statSync(join(ROOT, "scripts", "build.mjs")).mtimeMs, statSync(join(ROOT, "scripts", "build-options.mjs")).mtimeMs);
   if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= sources) return;
   const r = spawnSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`npm run build failed (${r.status}):\n${r.stderr}`);
