@@ -4,7 +4,7 @@
  *
  * Why not a `TerraformAsset` per stack: cdktf copies (FILE) or zips (ARCHIVE) an asset into every stack's
  * directory at synth, which at 1,000 tenants means 1,000 copies or zips of the same bytes (measured in
- * notes/stacks.md). Terraform runs inside `<outdir>/stacks/<stack>/`, so `../../assets/<file>` resolves to
+ * docs/stacks.md). Terraform runs inside `<outdir>/stacks/<stack>/`, so `../../assets/<file>` resolves to
  * the shared copy, and the artifact zip of `cdktf.out` carries it too.
  */
 import { createHash } from "node:crypto";

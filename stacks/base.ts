@@ -66,7 +66,7 @@ export function configureStack(stack: TerraformStack, stackId: string, config: F
  * each element, then the merged document once more. Fleet stacks never reference each other (every shared
  * value is computed from configuration: stacks/names.ts), and once each element is resolved the merged
  * document holds no tokens (the overrides are literals), so both extra passes can only cost time: at 1,000
- * tenants they were about half of synth (notes/stacks.md). `toTerraform` below is cdktf 0.21.0's own, minus
+ * tenants they were about half of synth (docs/stacks.md). `toTerraform` below is cdktf 0.21.0's own, minus
  * the final resolve; the tests compare it with the original for every stack of the sample fleet, and guard
  * that no cross-stack references appear.
  */

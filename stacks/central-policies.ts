@@ -16,7 +16,7 @@ import { QuotaError } from "./errors";
  * - `organization`: constant size. Principal `*` limited to the organization (`aws:PrincipalOrgID`), to roles
  *   named `fleet-deployer-<env>`, whose tag `fleet-environment` equals that `<env>`, and the environment in the
  *   key is the tag (`${aws:PrincipalTag/fleet-environment}`). It relies on the organization not letting a tenant
- *   account's admins create or retag `fleet-deployer-*` roles (an SCP; notes/stacks.md gives it).
+ *   account's admins create or retag `fleet-deployer-*` roles (an SCP; docs/stacks.md gives it).
  */
 export type BucketPolicyMode = "pinned" | "organization";
 
@@ -122,13 +122,13 @@ export function chooseBucketPolicy(config: FleetConfig, envs: readonly EnvFacts[
       note:
         `per-environment statements for ${envs.length} environments would take ${pinnedBytes} bytes of the 20 KB bucket policy; ` +
         `using organization mode (aws:PrincipalOrgID + role name bound to the fleet-environment tag). Its isolation relies on an SCP ` +
-        `that forbids tenant admins to create or tag fleet-deployer-* roles: see notes/stacks.md.`,
+        `that forbids tenant admins to create or tag fleet-deployer-* roles: see docs/stacks.md.`,
     };
   }
   if (pinnedBytes <= QUOTAS.bucketPolicyBytes) return { mode: "pinned", document: pinned, bytes: pinnedBytes };
   throw new QuotaError(
     `the bucket policy of ${config.central.artifactBucket} for ${envs.length} environments would be ${pinnedBytes} bytes, over S3's 20 KB limit. ` +
-      `Set central.organizationId in fleet.yaml to switch to organization mode (constant size; see notes/stacks.md).`,
+      `Set central.organizationId in fleet.yaml to switch to organization mode (constant size; see docs/stacks.md).`,
   );
 }
 

@@ -40,7 +40,7 @@ export function targetsOnRule(rule: string, targets: number): Verdict {
 }
 
 export function bucketPolicySize(bucket: string, bytes: number): Verdict {
-  return check(`bucket policy of ${bucket} (bytes)`, bytes, QUOTAS.bucketPolicyBytes, "S3 rejects bucket policies over 20 KB; see notes/stacks.md (organization mode).");
+  return check(`bucket policy of ${bucket} (bytes)`, bytes, QUOTAS.bucketPolicyBytes, "S3 rejects bucket policies over 20 KB; see docs/stacks.md (organization mode).");
 }
 
 export function managedPoliciesOnRole(role: string, count: number): Verdict {

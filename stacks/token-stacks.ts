@@ -2,7 +2,7 @@
  * cdktf records a complete, unlimited stack trace (`Error.stackTraceLimit = MAX_SAFE_INTEGER`) every time a
  * token is created (each `resource.arn`, `bucket.id`, every Lazy value during synth), only to quote it if that
  * token later fails to resolve. At fleet scale, collecting and formatting those traces is one of the largest
- * costs of synth (measured in notes/stacks.md).
+ * costs of synth (measured in docs/stacks.md).
  *
  * cdktf captures into a plain object (`Error.captureStackTrace({ stack: "" })`), never into an `Error`. While
  * `fn` runs, a capture into a plain object is skipped (cdktf then records an empty trace); every `Error` keeps
