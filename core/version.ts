@@ -31,13 +31,16 @@ export function isValidReleaseId(id: string): boolean {
 }
 
 /**
- * A new release id: the UTC time to the second, then 8 hex characters that keep two releases written in
- * the same second apart. `suffix` must be 8 hex characters (callers pass `randomBytes(4).toString("hex")`).
+ * A new release id: the UTC time to the second, then 8 hex characters: the milliseconds (3 hex, 000–3e7)
+ * and 5 hex characters of `random` (callers pass `randomBytes(4).toString("hex")`). The milliseconds keep two
+ * releases written within one second in the order they were written (a rollback right after a release must
+ * count as later); the random part keeps two writers in the same millisecond apart.
  */
-export function formatReleaseId(at: Date, suffix: string): string {
-  if (!/^[0-9a-f]{8}$/.test(suffix)) throw new Error(`release id suffix must be 8 hex characters, got ${JSON.stringify(suffix)}`);
+export function formatReleaseId(at: Date, random: string): string {
+  if (!/^[0-9a-f]{5,}$/.test(random)) throw new Error(`release id randomness must be at least 5 hex characters, got ${JSON.stringify(random)}`);
   const iso = at.toISOString(); // 2026-11-29T12:03:04.567Z
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z-${suffix}`;
+  const millis = at.getUTCMilliseconds().toString(16).padStart(3, "0");
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z-${millis}${random.slice(0, 5)}`;
 }
 
 /** Release ids sort chronologically as strings: a rollback written later is "later". */
