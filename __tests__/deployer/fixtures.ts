@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateRawSync, crc32 } from "node:zlib";
 import { CreateBucketCommand, GetObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -13,6 +13,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/cl
 import { artifactKey, manifestKey, releaseKey } from "../../core/keys";
 import { MANIFEST_SCHEMA, RELEASE_SCHEMA, StatusSchema, type Manifest, type Release, type Status } from "../../core/records";
 import { formatReleaseId } from "../../core/version";
+import { ensureBuilt } from "../helpers/bundles";
 import type { Moto } from "../helpers/moto";
 import { tempDir, writeTree } from "../helpers/fs";
 
@@ -204,23 +205,9 @@ export async function deployedVersion(ssm: SSMClient, env: string, app = APP): P
 
 // ---------------------------------------------------------------- the bundled deployer
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith(".ts")) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 /** Builds dist/deployer/index.js when it is missing or older than deployer/ or core/. */
 export function ensureDeployerBundle(): void {
-  const stale = () => !existsSync(BUNDLE) || Math.max(newestSource(join(ROOT, "deployer")), newestSource(join(ROOT, "core"))) > statSync(BUNDLE).mtimeMs;
-  if (!stale()) return;
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, encoding: "utf8" });
-  // Other entries of the build may be mid-edit by their owners; only the deployer bundle matters here.
-  if (stale()) throw new Error(`could not build ${BUNDLE}: ${r.stderr}`);
+  ensureBuilt(["dist/deployer/index.js"], ["deployer"]);
 }
 
 export interface RunResult {

@@ -3,9 +3,9 @@
  * child process as the Lambda runtime would, with only the environment the function gets, pointed at the
  * local CodeBuild server through AWS_ENDPOINT_URL_CODEBUILD.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { ensureBuilt } from "../helpers/bundles";
 import { startCodeBuildServer, type CodeBuildServer } from "../helpers/codebuild-server";
 import { decide } from "../../lambdas/assets_tracker/decide";
 import { ALPHA, ALPHA_ENV, loadEvent } from "./events";
@@ -14,21 +14,9 @@ const ROOT = join(__dirname, "..", "..");
 const BUNDLE = join(ROOT, "dist", "lambdas", "assets_tracker", "index.js");
 const RUNNER = join(__dirname, "run-handler.cjs");
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds when the bundle is missing or older than its sources (the handler, core/, the build script). */
+/** Builds when the bundle is missing or older than its sources (the handler, core/, the build scripts). */
 function ensureBundle(): void {
-  const sources = Math.max(newestSource(join(ROOT, "lambdas")), newestSource(join(ROOT, "core")), statSync(join(ROOT, "scripts", "build.mjs")).mtimeMs, statSync(join(ROOT, "scripts", "build-options.mjs")).mtimeMs);
-  if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= sources) return;
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`npm run build failed (${r.status}):\n${r.stderr}`);
+  ensureBuilt(["dist/lambdas/assets_tracker/index.js"], ["lambdas"]);
 }
 
 interface Run {

@@ -1,17 +1,13 @@
 /** Shared by the local-chain tests: the bundles must exist (npm test builds them; a lone jest run builds here). */
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Output } from "../../cli/context";
 import { status } from "../../cli/commands/status";
+import { ensureBuilt, ROOT } from "../helpers/bundles";
 
-export const ROOT = join(__dirname, "..", "..");
+export { ROOT };
 
 export function ensureBundles(): void {
-  const bundles = ["dist/lambdas/assets_tracker/index.js", "dist/deployer/index.js"].map((p) => join(ROOT, p));
-  if (bundles.every(existsSync)) return;
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { stdio: "inherit" });
-  if (r.status !== 0) throw new Error("npm run build failed");
+  ensureBuilt(["dist/lambdas/assets_tracker/index.js", "dist/deployer/index.js"], ["lambdas", "deployer"]);
 }
 
 export function capture(): Output & { text: () => string } {
