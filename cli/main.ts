@@ -18,6 +18,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   local: { summary: "local [--drill]                           the whole chain on a local AWS", load: async () => (await import("./commands/local")).local },
 };
 
+/** Commands that create AWS SDK clients (`local` says it on its own first screen). */
+const AWS_COMMANDS = new Set(["publish", "release", "status"]);
+
+/**
+ * Under Node < 22 the AWS SDK prints a 7-line warning in every process (it will want Node 22 after January
+ * 2027). The README says so once; here it would bury the command's own output, and `--format json` users
+ * expect a clean stderr.
+ */
+function quietNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}
+
 function usage(): string {
   return ["Usage: fleet <command> [options]", "", "Commands:", ...Object.values(COMMANDS).map((c) => `  fleet ${c.summary}`), ""].join("\n");
 }
@@ -31,6 +43,7 @@ export async function main(ctx: CommandContext): Promise<number> {
     }
     const entry = COMMANDS[name];
     if (!entry) throw new UsageError(`unknown command ${JSON.stringify(name)}\n\n${usage()}`);
+    if (AWS_COMMANDS.has(name)) quietNodeVersionWarning();
     const command = await entry.load();
     return await command({ ...ctx, argv: rest });
   } catch (err) {
