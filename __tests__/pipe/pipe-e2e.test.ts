@@ -6,7 +6,7 @@
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { build } from "esbuild";
 import { ManifestSchema } from "../../core/records";
 import { createS3 } from "../../pipe/aws";
@@ -229,7 +229,9 @@ describeWithMoto("pipe entry (run) end to end", () => {
     // Prepare
     const clone = repo();
     const bundle = join(work, "dist/pipe/index.js");
-    await build({ entryPoints: [join(ROOT, "pipe/index.ts")], outfile: bundle, bundle: true, platform: "node", format: "cjs", target: "node20", logLevel: "silent", mainFields: ["module", "main"], external: ["cdktf", "constructs", "@cdktf/*"] });
+    // The two entries of the image's build: the pipe and its compression worker, side by side.
+    const entryPoints = { index: join(ROOT, "pipe/index.ts"), "zip-worker": join(ROOT, "pipe/zip/worker.ts") };
+    await build({ entryPoints, outdir: dirname(bundle), bundle: true, platform: "node", format: "cjs", target: "node20", logLevel: "silent", mainFields: ["module", "main"], external: ["cdktf", "constructs", "@cdktf/*", "esbuild"] });
     const env = bitbucketEnv(clone, { SONAR_SKIP: "true", VERSION: "3.6.0", NODE_PATH: join(ROOT, "node_modules") });
     // Act
     const child = spawnSync(process.execPath, [bundle], { cwd: clone, env, encoding: "utf8" });
