@@ -1,6 +1,6 @@
 /**
- * The deployer's configuration, read from environment variables only (DESIGN.md §8): the five the Lambda
- * passes as build overrides, the project's own, and defaults for everything else. Pure: the caller passes
+ * The deployer's configuration, read from environment variables only: the five the Lambda passes as build
+ * overrides, the project's own (the tenant stack sets them), and defaults for everything else. Pure: the caller passes
  * the environment, so tests and the entry point read the same way. All problems are reported at once.
  */
 import { NAME_RE, VERSION_RE } from "../core/patterns";
@@ -10,7 +10,10 @@ import { DeployerConfigError } from "./errors";
 export interface DeployerConfig {
   readonly releaseKey: string;
   readonly releaseVersionId: string;
+  /** The app of the release (from its key, passed by the Lambda). */
   readonly app: string;
+  /** The one app this fleet deploys (FLEET_APP_NAME, set by the tenant stack): a release of any other is refused. */
+  readonly appName: string;
   readonly version: string;
   readonly releaseId: string;
   readonly env: string;
@@ -40,7 +43,7 @@ export interface DeployerConfig {
   readonly buildId: string;
 }
 
-/** The variables without which the deployer cannot know what to deploy (DESIGN.md §8). */
+/** The variables without which the deployer cannot know what to deploy, or what it may deploy. */
 export const REQUIRED_VARIABLES = [
   "FLEET_RELEASE_KEY",
   "FLEET_RELEASE_VERSION_ID",
@@ -49,6 +52,7 @@ export const REQUIRED_VARIABLES = [
   "FLEET_RELEASE_ID",
   "FLEET_ENVIRONMENT",
   "FLEET_ARTIFACT_BUCKET",
+  "FLEET_APP_NAME",
 ] as const;
 
 export const DEFAULT_MAX_ARCHIVE_BYTES = 512 * 1024 * 1024;
@@ -72,6 +76,7 @@ export function readDeployerConfig(env: Env): DeployerConfig {
     if (v !== "" && !ok) problems.push(`${name}=${JSON.stringify(v.slice(0, 100))} is not ${allowed}`);
   };
   check("FLEET_APP", req("FLEET_APP"), NAME_RE.test(req("FLEET_APP")), `a name matching ${NAME_RE.source}`);
+  check("FLEET_APP_NAME", req("FLEET_APP_NAME"), NAME_RE.test(req("FLEET_APP_NAME")), `a name matching ${NAME_RE.source}`);
   check("FLEET_ENVIRONMENT", req("FLEET_ENVIRONMENT"), NAME_RE.test(req("FLEET_ENVIRONMENT")), `a name matching ${NAME_RE.source}`);
   check("FLEET_VERSION", req("FLEET_VERSION"), VERSION_RE.test(req("FLEET_VERSION")), "a SemVer version without build metadata");
   check("FLEET_RELEASE_ID", req("FLEET_RELEASE_ID"), isValidReleaseId(req("FLEET_RELEASE_ID")), "a release id YYYYMMDDTHHMMSSZ-<8 hex>");
@@ -110,6 +115,7 @@ export function readDeployerConfig(env: Env): DeployerConfig {
     releaseKey: req("FLEET_RELEASE_KEY"),
     releaseVersionId: req("FLEET_RELEASE_VERSION_ID"),
     app,
+    appName: req("FLEET_APP_NAME"),
     version: req("FLEET_VERSION"),
     releaseId: req("FLEET_RELEASE_ID"),
     env: envName,

@@ -249,6 +249,7 @@ export function deployerEnv(moto: Moto, env: string, p: Published, extra: Record
     FLEET_RELEASE_ID: p.release.releaseId,
     FLEET_ENVIRONMENT: env,
     FLEET_ARTIFACT_BUCKET: BUCKET,
+    FLEET_APP_NAME: APP,
     ...extra,
   };
 }
