@@ -1,5 +1,5 @@
 /**
- * The fleet view of `fleet status` (DESIGN.md §1 step 8), pure: status records in, one row per environment
+ * The fleet view of `fleet status`, pure: status records in, one row per environment
  * out, and the table that prints them. It reports, it does not judge: failed tenants are rows like any other.
  *
  * - running: the version of the newest *succeeded* record (what terraform last applied there);

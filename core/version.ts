@@ -1,5 +1,5 @@
 /**
- * Version and release-id rules (DESIGN.md §4). Versions compare by SemVer precedence, never as strings
+ * Version and release-id rules. Versions compare by SemVer precedence, never as strings
  * (`1.10.0` > `1.9.0`); release ids compare as strings because their format makes that chronological.
  */
 // Deep imports: semver is CommonJS, so its root would pull all of it into the Lambda bundle for two functions.

@@ -131,6 +131,8 @@ export class TenantStack extends FleetStack {
           FLEET_ARTIFACT_BUCKET: c.artifactBucket,
           FLEET_CENTRAL_ACCOUNT_ID: c.accountId,
           FLEET_CODEBUILD_PROJECT: projectName,
+          // The fleet's one app: releases of any other app are dropped here and refused by the deployer.
+          FLEET_APP_NAME: config.app.name,
           NODE_OPTIONS: "--enable-source-maps",
         },
       },
@@ -228,6 +230,7 @@ export class TenantStack extends FleetStack {
         imagePullCredentialsType: "CODEBUILD",
         environmentVariable: [
           { name: "FLEET_ENVIRONMENT", value: e.name },
+          { name: "FLEET_APP_NAME", value: config.app.name },
           { name: "FLEET_ARTIFACT_BUCKET", value: c.artifactBucket },
           { name: "FLEET_CENTRAL_REGION", value: c.region },
           { name: "FLEET_STATE_BUCKET", value: c.stateBucket },
