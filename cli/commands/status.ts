@@ -76,12 +76,9 @@ async function readStatus(s3: S3Client, bucket: string, key: string, warn: (line
 /** Runs `fn` over items with at most `limit` in flight. */
 async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
-  let next = 0;
+  const queue = items.map((item, i) => ({ item, i }));
   const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) out[job.i] = await fn(job.item);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
