@@ -14,6 +14,7 @@
  */
 import { statusKey } from "../core/keys";
 import { STATUS_SCHEMA, type Release, type Status, type StatusResult } from "../core/records";
+import { PLATFORM_SECRET_VARIABLES } from "../core/secret-variables";
 import type { DeployerConfig } from "./config";
 import { DeployFailedError, DeployRefusedError, DeploySkip } from "./errors";
 import type { DeployPorts } from "./ports";
@@ -28,9 +29,6 @@ export interface DeployOutcome {
   readonly message: string;
   readonly exitCode: 0 | 1;
 }
-
-/** Names of variables whose values must never reach a log line or a record. */
-const SECRET_VARIABLES = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN"];
 
 /** The steps, in order. A step that stops the deploy throws; see steps.ts. */
 async function steps(ctx: StepContext, recordApplying: () => Promise<void>): Promise<string> {
@@ -50,7 +48,7 @@ async function steps(ctx: StepContext, recordApplying: () => Promise<void>): Pro
 
 export async function deploy(config: DeployerConfig, workDir: string, ports: DeployPorts): Promise<DeployOutcome> {
   const label = `deploy ${config.env} ${config.version}`;
-  const secrets = SECRET_VARIABLES.map((n) => ports.processEnv[n]).filter((v): v is string => typeof v === "string" && v !== "");
+  const secrets = PLATFORM_SECRET_VARIABLES.map((n) => ports.processEnv[n]).filter((v): v is string => typeof v === "string" && v !== "");
   const clean = (text: string) => oneLine(redact(text, secrets));
   const key = statusKey(config.env, config.app, config.releaseId);
   const startedAt = ports.now().toISOString();

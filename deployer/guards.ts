@@ -3,6 +3,7 @@
  * later one superseded it, may this version replace the deployed one, do the checksums agree. Each returns
  * the reason to stop (one line) or undefined; the orchestration (deploy.ts) turns reasons into records.
  */
+import { BUILD_VAR } from "../core/build-variables";
 import { artifactKey, parseKey } from "../core/keys";
 import { ManifestSchema, ReleaseSchema, type Manifest, type Release } from "../core/records";
 import { clockSkewProblem, compareReleaseIds, compareVersions, isValidVersion } from "../core/version";
@@ -16,7 +17,7 @@ type Expect = Pick<DeployerConfig, "releaseKey" | "env" | "app" | "version" | "r
  * version into this app's deployed-version parameter.
  */
 export function checkReleaseKey(c: Expect & Pick<DeployerConfig, "appName">): string | undefined {
-  if (c.app !== c.appName) return `release is for app ${JSON.stringify(c.app)}, this fleet deploys ${JSON.stringify(c.appName)} (FLEET_APP_NAME)`;
+  if (c.app !== c.appName) return `release is for app ${JSON.stringify(c.app)}, this fleet deploys ${JSON.stringify(c.appName)} (${BUILD_VAR.appName})`;
   const parsed = parseKey(c.releaseKey);
   if (!parsed.ok) return `release key is not valid: ${parsed.reason}`;
   const k = parsed.key;

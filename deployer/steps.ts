@@ -5,8 +5,10 @@
  */
 import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { BUILD_VAR } from "../core/build-variables";
 import { manifestKey, releasesPrefix } from "../core/keys";
 import type { Release } from "../core/records";
+import { stackDir as stackDirOf, workloadStackId } from "../core/stack-ids";
 import { clockSkewProblem, compareVersions, isValidVersion } from "../core/version";
 import { defaultApplyCommands } from "./apply";
 import type { DeployerConfig } from "./config";
@@ -96,7 +98,7 @@ export async function extractArtifact({ config, workDir, ports, out }: StepConte
   const { target } = releaseFiles(config, workDir);
   const extracted = await ports.extract(zip, target, { maxBytes: config.maxArchiveBytes, maxFiles: config.maxArchiveFiles });
   out(`→ extracted ${extracted.files} files (${extracted.bytes} bytes) into ${target}`);
-  const stackRel = `cdktf.out/stacks/workload-${config.env}`;
+  const stackRel = `cdktf.out/${stackDirOf(workloadStackId(config.env))}`;
   const stackDir = join(target, stackRel);
   if (!(await isDirectory(stackDir))) throw new DeployRefusedError(`the artifact has no ${stackRel} (was it synthesized with this environment?)`);
   return stackDir;
@@ -105,7 +107,7 @@ export async function extractArtifact({ config, workDir, ports, out }: StepConte
 export async function applyStack({ config, workDir, ports, out }: StepContext, stackDir: string): Promise<void> {
   if (ports.signal?.aborted) throw new DeployFailedError("stopped before the apply (the build is being stopped); nothing applied");
   const commands = config.applyCommand ? [config.applyCommand] : defaultApplyCommands(config.terraformBin, config.lockTimeout);
-  out(`→ apply cdktf.out/stacks/workload-${config.env}`);
+  out(`→ apply cdktf.out/${stackDirOf(workloadStackId(config.env))}`);
   const applied = await ports.apply(
     {
       commands,
@@ -113,15 +115,15 @@ export async function applyStack({ config, workDir, ports, out }: StepContext, s
       ...(ports.signal ? { signal: ports.signal } : {}),
       env: {
         ...ports.processEnv,
-        FLEET_STACK_DIR: stackDir,
-        FLEET_ARTIFACT_DIR: releaseFiles(config, workDir).target,
-        FLEET_WORK_DIR: workDir,
-        FLEET_ENVIRONMENT: config.env,
-        FLEET_APP: config.app,
-        FLEET_VERSION: config.version,
-        FLEET_RELEASE_ID: config.releaseId,
-        ...(config.stateBucket ? { FLEET_STATE_BUCKET: config.stateBucket } : {}),
-        ...(config.stateRegion ? { FLEET_STATE_REGION: config.stateRegion } : {}),
+        [BUILD_VAR.stackDir]: stackDir,
+        [BUILD_VAR.artifactDir]: releaseFiles(config, workDir).target,
+        [BUILD_VAR.workDir]: workDir,
+        [BUILD_VAR.environment]: config.env,
+        [BUILD_VAR.app]: config.app,
+        [BUILD_VAR.version]: config.version,
+        [BUILD_VAR.releaseId]: config.releaseId,
+        ...(config.stateBucket ? { [BUILD_VAR.stateBucket]: config.stateBucket } : {}),
+        ...(config.stateRegion ? { [BUILD_VAR.stateRegion]: config.stateRegion } : {}),
         TF_IN_AUTOMATION: "1",
         TF_INPUT: "0",
       },

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { StartBuildCommandInput } from "@aws-sdk/client-codebuild";
+import { BUILD_VAR } from "../../core/build-variables";
 import { parseKey } from "../../core/keys";
 import { clockSkewProblem } from "../../core/version";
 import type { TrackerConfig } from "./config";
@@ -76,7 +77,7 @@ export function decide(event: unknown, config: TrackerConfig): Decision {
   const key = parsed.key;
   if (key.kind !== "release") return drop(`key ${JSON.stringify(object.key)} is a ${key.kind} key, not a release`);
   if (key.env !== config.environment) return drop(`key ${JSON.stringify(object.key)} is a release of environment ${JSON.stringify(key.env)}, not of ${JSON.stringify(config.environment)}`);
-  if (key.app !== config.appName) return drop(`key ${JSON.stringify(object.key)} is a release of app ${JSON.stringify(key.app)}; this fleet deploys ${JSON.stringify(config.appName)} (FLEET_APP_NAME)`);
+  if (key.app !== config.appName) return drop(`key ${JSON.stringify(object.key)} is a release of app ${JSON.stringify(key.app)}; this fleet deploys ${JSON.stringify(config.appName)} (${BUILD_VAR.appName})`);
   // The event's time is S3's clock; the deployer checks the same bound against the object's LastModified.
   const storedAt = eventTime(envelope.data.time);
   const skew = storedAt ? clockSkewProblem(key.releaseId, storedAt) : undefined;
@@ -98,11 +99,11 @@ export function decide(event: unknown, config: TrackerConfig): Decision {
       projectName: config.codeBuildProject,
       idempotencyToken: idempotencyToken(bucket.name, object.key, versionId),
       environmentVariablesOverride: [
-        { name: "FLEET_RELEASE_KEY", value: object.key, type: "PLAINTEXT" },
-        { name: "FLEET_RELEASE_VERSION_ID", value: versionId, type: "PLAINTEXT" },
-        { name: "FLEET_APP", value: key.app, type: "PLAINTEXT" },
-        { name: "FLEET_VERSION", value: key.version, type: "PLAINTEXT" },
-        { name: "FLEET_RELEASE_ID", value: key.releaseId, type: "PLAINTEXT" },
+        { name: BUILD_VAR.releaseKey, value: object.key, type: "PLAINTEXT" },
+        { name: BUILD_VAR.releaseVersionId, value: versionId, type: "PLAINTEXT" },
+        { name: BUILD_VAR.app, value: key.app, type: "PLAINTEXT" },
+        { name: BUILD_VAR.version, value: key.version, type: "PLAINTEXT" },
+        { name: BUILD_VAR.releaseId, value: key.releaseId, type: "PLAINTEXT" },
       ],
     },
   };
