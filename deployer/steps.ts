@@ -83,6 +83,10 @@ export async function guardVersion({ ports, out }: StepContext, release: Release
 /** Download, then the three hashes (file, release, manifest) must agree. */
 export async function fetchArtifact({ config, workDir, ports, out }: StepContext, release: Release): Promise<string> {
   const { zip } = releaseFiles(config, workDir);
+  // A build of this release that was killed outright may have left its files: start clean.
+  await removeReleaseFiles(config, workDir).catch((err: unknown) => {
+    throw new DeployFailedError(`could not clear this release's files in ${workDir}: ${(err as Error).message}`);
+  });
   out(`→ download s3://${ports.bucket.bucket}/${release.artifactKey}`);
   const file = await ports.bucket.download(release.artifactKey, zip, config.maxArchiveBytes);
   const manifest = checkManifest(await ports.bucket.getJson(manifestKey(config.app, config.version)), release);

@@ -120,6 +120,23 @@ describeWithMoto("the release contract (bundled deployer, against moto)", () => 
       expect(await lastRecord(env, p.release.releaseId)).toMatchObject({ phase: "finished", result: "succeeded" });
     });
 
+    it("starts clean when a build of the same release was killed and left its download and a partial tree", async () => {
+      // Prepare
+      const env = "leftover";
+      const p = await release(env, "1.0.0", makeZip([{ name: stackFile(env), data: "{}" }]));
+      const workDir = join(work, `${env}-work`);
+      mkdirSync(join(workDir, `release-${p.release.releaseId}`, "half"), { recursive: true });
+      writeFileSync(join(workDir, `${APP}-1.0.0-${p.release.releaseId}.zip`), "truncated");
+      const marker = join(work, `${env}.marker`);
+      // Act
+      const r = await runDeployer(deployerEnv(moto, env, p, { FLEET_APPLY_COMMAND: markerCommand(marker), FLEET_WORK_DIR: workDir }));
+      // Assess
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(existsSync(marker)).toBe(true);
+      expect(existsSync(join(workDir, `release-${p.release.releaseId}`, "half"))).toBe(false);
+    });
+
     it("fails on a full disk (ENOSPC on a small tmpfs), then a retry with a fixed FLEET_WORK_DIR succeeds", async () => {
       // Prepare: a 512 KiB file system holds the download but not the 3 MB it inflates to
       const env = "nospace";
