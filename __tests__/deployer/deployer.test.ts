@@ -42,7 +42,7 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     ensureDeployerBundle();
     moto = await startMoto();
     aws = clients(moto);
-    await createCentralBucket(aws.s3, moto.env.AWS_REGION);
+    await createCentralBucket(aws.s3, moto.env.AWS_REGION ?? "eu-west-1");
     work = tempDir("fleet-deployer-test-");
   });
 
@@ -82,8 +82,8 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     expect(history.map((s) => `${s.phase}/${s.result}`)).toEqual(["started/in-progress", "applying/in-progress", "finished/succeeded"]);
     const last = history[2];
     expect(last).toMatchObject({ env, app: "payments-api", version: "1.0.0", releaseId: p.release.releaseId, buildId: "fleet-deploy-happy:42" });
-    expect(last.error).toBeUndefined();
-    expect(Date.parse(last.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(last.startedAt));
+    expect(last?.error).toBeUndefined();
+    expect(Date.parse(last?.finishedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(last?.startedAt ?? ""));
   });
 
   it("deploys an artifact made by `fleet package` (the pipe's packager), executable bits kept", async () => {
@@ -254,8 +254,8 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     expect(await deployedVersion(aws.ssm, env)).toBe("0.9.0");
     const history = await statusHistory(aws.s3, statusKey(env, "payments-api", p.release.releaseId));
     expect(history.map((s) => s.phase)).toEqual(["started", "applying", "finished"]);
-    expect(history[2].result).toBe("failed");
-    expect(history[2].error).toMatch(reason);
+    expect(history[2]?.result).toBe("failed");
+    expect(history[2]?.error).toMatch(reason);
   });
 
   it("when the build is stopped mid-apply, sends the apply SIGINT (terraform releases its lock) and records 'failed'", async () => {

@@ -70,7 +70,7 @@ describe("buildFleetStatus", () => {
       ["charlie", 2, null, null, 4],
       ["gone", undefined, "1.0.0", "succeeded", 3],
     ]);
-    expect(s.environments[1].last).toMatchObject({ releaseId: "20261129T120000Z-00000004", version: "1.10.0", at: "2026-11-29T12:00:59Z", error: "terraform apply failed (exit 1): Error: boom" });
+    expect(s.environments[1]?.last).toMatchObject({ releaseId: "20261129T120000Z-00000004", version: "1.10.0", at: "2026-11-29T12:00:59Z", error: "terraform apply failed (exit 1): Error: boom" });
   });
 
   it("formats an aligned table with a note per environment whose last release did not succeed", () => {
@@ -153,7 +153,7 @@ describeWithMoto("fleet status (over records written by the bundled deployer)", 
     const sha: Record<string, string> = {};
     for (const v of ["1.0.0", "1.1.0", "1.2.0"]) sha[v] = await publishArtifact(aws.s3, v, zipWithCli({ [stackFile("alpha")]: "{}", [stackFile("bravo")]: "{}", [stackFile("charlie")]: "{}" }));
     const deployTo = async (env: string, version: string, releaseId: string, apply: string) => {
-      const p = await writeRelease(aws.s3, { env, version, sha256: sha[version], releaseId });
+      const p = await writeRelease(aws.s3, { env, version, sha256: sha[version] ?? "", releaseId });
       return runDeployer(deployerEnv(moto, env, p, { FLEET_APPLY_COMMAND: apply, CODEBUILD_BUILD_ID: `fleet-deploy-${env}:7` }));
     };
     const ok = markerCommand(join(work, "marker"));
@@ -196,7 +196,7 @@ describeWithMoto("fleet status (over records written by the bundled deployer)", 
       { env: "bravo", running: "1.0.0", last: [ids.bravo2, "1.1.0", "failed"], lag: 2 },
       { env: "charlie", running: undefined, last: null, lag: 3 },
     ]);
-    expect(s.environments[1].last).toMatchObject({ buildId: "fleet-deploy-bravo:7", error: "node -e failed (exit 1): Error: AccessDenied on iam:CreateRole" });
+    expect(s.environments[1]?.last).toMatchObject({ buildId: "fleet-deploy-bravo:7", error: "node -e failed (exit 1): Error: AccessDenied on iam:CreateRole" });
   });
 
   it("prints the table, exits 1 because bravo's newest release failed, and names the failure", async () => {

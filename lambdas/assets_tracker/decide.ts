@@ -27,9 +27,9 @@ const VERSION_ID_RE = /^[\x21-\x7e]{1,1024}$/;
 
 /** What the log line says about the event, as far as it could be read. */
 export interface EventFacts {
-  readonly eventId?: string;
-  readonly key?: string;
-  readonly versionId?: string;
+  readonly eventId?: string | undefined;
+  readonly key?: string | undefined;
+  readonly versionId?: string | undefined;
 }
 
 export type Decision =
