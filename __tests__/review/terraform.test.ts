@@ -1,7 +1,8 @@
 /**
  * Real plans: terraform (1.11.4 here) applies a base configuration of builtin `terraform_data` resources
  * with a local backend, the configuration changes, and the review's plan runner makes and summarizes the
- * plan (init, plan -out, show -json). Skipped with the reason printed when terraform is not on PATH.
+ * plan (init, plan -out, show -json). Skipped with the reason printed when terraform is not on PATH (a
+ * failure in CI).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -14,17 +15,7 @@ import { reviewJson } from "../../pipe/review/review-json";
 import { buildReview } from "../../pipe/review/review-model";
 import type { StackSummary } from "../../pipe/review/summarize";
 import { removeDir, tempDir, writeTree } from "../helpers/fs";
-
-const probe = spawnSync("terraform", ["version"], { encoding: "utf8" });
-const terraformReason = probe.error ? `terraform not on PATH (${probe.error.message})` : probe.status !== 0 ? `terraform version failed: ${probe.stderr}` : "";
-
-function describeWithTerraform(name: string, fn: () => void): void {
-  // eslint-disable-next-line jest/valid-title, jest/valid-describe-callback -- a wrapper passing its own parameters
-  if (!terraformReason) return describe(name, fn);
-  console.warn(`SKIPPED "${name}": ${terraformReason}`);
-  // eslint-disable-next-line jest/no-disabled-tests, jest/valid-title, jest/valid-describe-callback -- skipped only without terraform, with the reason printed above
-  describe.skip(name, fn);
-}
+import { describeWithTerraform } from "../helpers/terraform";
 
 const TF_ENV = { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
 
