@@ -78,7 +78,7 @@ describe("fleet package is byte-deterministic", () => {
     expect(withNeighbour?.data.equals(alone?.data ?? Buffer.alloc(0))).toBe(true);
   });
 
-  it("the same tree gives the same bytes with 1, 2 or 3 workers, run after run", async () => {
+  it("the same tree gives the same bytes with 1, 3 or 2 workers, run after run", async () => {
     // Each file is a prefix of the one sorted before it: wherever a batch boundary falls, the file after
     // it would meet a different neighbour in a worker's history.
     const files: Record<string, string | Buffer> = {};
@@ -88,7 +88,7 @@ describe("fleet package is byte-deterministic", () => {
     }
     files["assets/large.txt"] = text(3 * 1024 * 1024, 42);
     const root = writeTree(join(dir, "tree"), files);
-    const runs = [{ workers: 1 }, { workers: 2 }, { workers: 3 }, { workers: 2 }];
+    const runs = [{ workers: 1 }, { workers: 3 }, { workers: 2 }];
     const digests: string[] = [];
     for (const [i, r] of runs.entries()) {
       const out = join(dir, `${i}.zip`);
