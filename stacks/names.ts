@@ -26,6 +26,15 @@ export const NAMES = {
   provisionerRole: "fleet-provisioner",
   /** Role in the central account that central and tenant stacks' S3 backends assume (bootstrap). */
   stateAdminRole: "fleet-state-admin",
+  /**
+   * Read-only role in every tenant account for plan review and drift checks (bootstrap StackSet); trusted by
+   * {@link NAMES.planReviewRole} of the central account.
+   */
+  planRole: "fleet-plan",
+  /** Role in the central account that runs plan reviews and assumes each tenant's `fleet-plan`. */
+  planReviewRole: "fleet-plan-review",
+  /** The bootstrap StackSet that puts the per-account roles into every account of the fleet's OUs. */
+  baselineStackSet: "fleet-account-baseline",
   /** Tag on each deployer role naming its environment; read by the bucket policy in organization mode. */
   environmentTagKey: "fleet-environment",
 } as const;
@@ -45,6 +54,8 @@ export const deployedVersionParameterName = (env: string, app: string): string =
 export const deployerBucketName = (accountId: string, region: string): string => `fleet-deployer-${accountId}-${region}`;
 
 export const centralStackId = "central";
+/** The stack for the management (or delegated-admin) account: StackSet, state bucket, state-admin role. */
+export const bootstrapStackId = "bootstrap";
 export const tenantStackId = (env: string): string => `tenant-${env}`;
 export const workloadStackId = (env: string): string => `workload-${env}`;
 export const stateKey = (stackId: string): string => `${stackId}/terraform.tfstate`;
