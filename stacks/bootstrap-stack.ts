@@ -25,7 +25,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import type { FleetConfig } from "../core/config/schema";
 import { FleetStack, REQUIRED_TERRAFORM } from "./base";
-import { accountBaselineTemplate, templateBody } from "./bootstrap-template";
+import { QUOTA_READ_ACTIONS, accountBaselineTemplate, templateBody } from "./bootstrap-template";
 import { UnknownResourceTypeError } from "./errors";
 import { type PolicyDocument, type PolicyStatement, policy, policyJson } from "./iam";
 import { NAMES, arn, bootstrapStackId, partitionOf, stateKey } from "./names";
@@ -146,13 +146,37 @@ export class BootstrapStack extends FleetStack {
       description: "Deploys the fleet's central stack (cdktf deploy); allowed only what that stack creates",
       assumeRolePolicy: policyJson(operatorTrust(b.operatorPrincipalArn)),
     });
-    const statements: PolicyStatement[] = grantsFor(centralTypes, { partition: p, account: c.accountId, region: c.region, buckets: [c.artifactBucket], prefixes: ["fleet-"] }, { write: true }).map((g) => ({
-      Sid: g.sid,
-      Effect: "Allow",
-      Action: g.actions,
-      Resource: g.resources,
-    }));
-    new IamRolePolicy(this, "central-provisioner-policy", { provider: central, name: "deploy-central-stack", role: provisioner.name, policy: policyJson(policy(...statements)) });
+    const centralScope = { partition: p, account: c.accountId, region: c.region, buckets: [c.artifactBucket], prefixes: ["fleet-"] };
+    const statements = (write: boolean): PolicyStatement[] =>
+      grantsFor(centralTypes, centralScope, { write }).map((g) => ({ Sid: g.sid, Effect: "Allow", Action: g.actions, Resource: g.resources }));
+    new IamRolePolicy(this, "central-provisioner-policy", { provider: central, name: "deploy-central-stack", role: provisioner.name, policy: policyJson(policy(...statements(true))) });
+
+    // --- Central account: plan review and the doctor (read only) -------------------------------------------
+    // The central account is not in the bootstrap units (its provisioner differs), so its fleet-plan is here.
+    const review = new IamRole(this, "plan-review-role", {
+      provider: central,
+      name: NAMES.planReviewRole,
+      description: "Plan review and fleet doctor: assumes fleet-plan (read only) in every account",
+      assumeRolePolicy: policyJson(operatorTrust(b.operatorPrincipalArn)),
+    });
+    new IamRolePolicy(this, "plan-review-policy", {
+      provider: central,
+      name: "assume-fleet-plan",
+      role: review.name,
+      policy: policyJson(policy({ Sid: "AssumePlanRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: arn.role(p, "*", NAMES.planRole) })),
+    });
+    const plan = new IamRole(this, "central-plan-role", {
+      provider: central,
+      name: NAMES.planRole,
+      description: "Reads the central stack's resources for plan review, drift checks and fleet doctor; changes nothing",
+      assumeRolePolicy: policyJson(operatorTrust(arn.role(p, c.accountId, NAMES.planReviewRole))),
+    });
+    new IamRolePolicy(this, "central-plan-policy", {
+      provider: central,
+      name: "read-central-resources",
+      role: plan.name,
+      policy: policyJson(policy(...statements(false), { Sid: "Quotas", Effect: "Allow", Action: [...QUOTA_READ_ACTIONS], Resource: "*" })),
+    });
   }
 }
 

@@ -72,6 +72,9 @@ const cfnScope = (prefixes: readonly string[]): ArnScope => ({
   prefixes,
 });
 
+/** `fleet doctor` compares quotas with what the fleet needs (read-only; Service Quotas grants these on `*` only). */
+export const QUOTA_READ_ACTIONS = ["servicequotas:GetServiceQuota", "servicequotas:ListServiceQuotas"] as const;
+
 const sub = (s: string): CfnString => (s.includes("${") ? { "Fn::Sub": s } : s);
 
 function grants(types: readonly string[], scope: ArnScope, write: boolean): CfnStatement[] {
@@ -131,7 +134,7 @@ export function accountBaselineTemplate(input: BaselineInputs): CfnTemplate {
           Description: "Reads the fleet's resources for plan review and drift checks; changes nothing",
           MaxSessionDuration: 3600,
           AssumeRolePolicyDocument: trustOf(reviewRole),
-          Policies: [{ PolicyName: "read-fleet-resources", PolicyDocument: { Version: "2012-10-17", Statement: grants(input.readTypes, cfnScope(["fleet-", `${input.app}-`]), false) } }],
+          Policies: [{ PolicyName: "read-fleet-resources", PolicyDocument: { Version: "2012-10-17", Statement: [...grants(input.readTypes, cfnScope(["fleet-", `${input.app}-`]), false), { Sid: "Quotas", Effect: "Allow", Action: [...QUOTA_READ_ACTIONS], Resource: "*" }] } }],
           Tags: tags,
         },
       },
