@@ -28,7 +28,8 @@ import { FleetStack, REQUIRED_TERRAFORM } from "./base";
 import { QUOTA_READ_ACTIONS, accountBaselineTemplate, templateBody } from "./bootstrap-template";
 import { UnknownResourceTypeError } from "./errors";
 import { type PolicyDocument, type PolicyStatement, policy, policyJson } from "./iam";
-import { NAMES, arn, bootstrapStackId, partitionOf, stateKey } from "./names";
+import { BOOTSTRAP_STACK_ID, CENTRAL_STACK_ID, tenantStackId } from "../core/stack-ids";
+import { NAMES, arn, partitionOf, stateKey } from "./names";
 import { grantsFor, unknownTypes } from "./provisioner-actions";
 import { SecureBucket } from "./secure-bucket";
 
@@ -53,7 +54,7 @@ export class BootstrapStack extends FleetStack {
   readonly baselineTemplate: string;
 
   constructor(scope: Construct, props: BootstrapStackProps) {
-    super(scope, bootstrapStackId);
+    super(scope, BOOTSTRAP_STACK_ID);
     const { config, tenantTypes, workloadTypes, centralTypes } = props;
     const b = config.bootstrap;
     const c = config.central;
@@ -184,10 +185,10 @@ export class BootstrapStack extends FleetStack {
 export function stateAdminPolicy(config: FleetConfig): PolicyDocument {
   const p = partitionOf(config.central.region);
   const bucket = config.central.stateBucket;
-  const keys = [stateKey("central"), stateKey("tenant-*")];
+  const keys = [stateKey(CENTRAL_STACK_ID), stateKey(tenantStackId("*"))];
   return policy(
     { Sid: "State", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: keys.map((k) => arn.objects(p, bucket, k)) },
     { Sid: "Lock", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: keys.map((k) => arn.objects(p, bucket, `${k}.tflock`)) },
-    { Sid: "List", Effect: "Allow", Action: "s3:ListBucket", Resource: arn.bucket(p, bucket), Condition: { StringLike: { "s3:prefix": ["central/*", "tenant-*"] } } },
+    { Sid: "List", Effect: "Allow", Action: "s3:ListBucket", Resource: arn.bucket(p, bucket), Condition: { StringLike: { "s3:prefix": [`${CENTRAL_STACK_ID}/*`, tenantStackId("*")] } } },
   );
 }

@@ -5,7 +5,7 @@
  */
 import { UsageError } from "../../core/errors";
 import { parse } from "../args";
-import { loadFleet } from "../config-loader";
+import { loadFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
 import { evaluateCentral, evaluateTenant, summarize } from "../doctor/evaluate";
 import { formatJson, formatTable } from "../doctor/format";

@@ -3,11 +3,12 @@
  * check per thing a release depends on, each with what was found and, when it fails, the fix. No I/O.
  */
 import type { Environment, FleetConfig } from "../../core/config/schema";
+import { deployedVersionParameterName } from "../../core/parameters";
+import { CENTRAL_STACK_ID, tenantStackId } from "../../core/stack-ids";
 import {
   NAMES,
   arn,
   deployProjectName,
-  deployedVersionParameterName,
   deployerRoleName,
   forwardDlqName,
   forwardRuleName,
@@ -31,8 +32,8 @@ export interface Check {
 /** What one tenant needs at least: one rule on its bus, the tracker's concurrency, one build at a time. */
 export const TENANT_NEEDS = { rulesPerBus: 1, lambdaConcurrency: 10, codebuildConcurrentBuilds: 1 } as const;
 
-const deployTenant = (env: string) => `redeploy the tenant plumbing: npx cdktf deploy tenant-${env}`;
-const DEPLOY_CENTRAL = "redeploy the central stack: npx cdktf deploy central";
+const deployTenant = (env: string) => `redeploy the tenant plumbing: npx cdktf deploy ${tenantStackId(env)}`;
+const DEPLOY_CENTRAL = `redeploy the central stack: npx cdktf deploy ${CENTRAL_STACK_ID}`;
 
 function unknownCheck(scope: string, name: string, p: { error: string }, fix: string): Check {
   return { scope, name, status: "fail", detail: `could not be checked: ${p.error}`, fix };

@@ -4,7 +4,8 @@
  * still checked.
  */
 import type { Environment, FleetConfig } from "../../core/config/schema";
-import { NAMES, deployProjectName, deployedVersionParameterName, forwardDlqName, forwardRuleName } from "../../stacks/names";
+import { deployedVersionParameterName } from "../../core/parameters";
+import { NAMES, deployProjectName, forwardDlqName, forwardRuleName } from "../../stacks/names";
 import { type AccountClients, clientsFor } from "./adapters/clients";
 import { projectFact } from "./adapters/codebuild";
 import { busFact, ruleFact } from "./adapters/events";
