@@ -16,11 +16,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   status: { summary: "status [--app A] [--format table|json]    what runs where", load: async () => (await import("./commands/status")).status },
   review: { summary: "review --plans <file|dir>... [--format markdown|json]  summarize terraform plans", load: async () => (await import("./commands/review")).review },
   doctor: { summary: "doctor [--env E]... [--format table|json]  check everything a release depends on, with fixes", load: async () => (await import("./commands/doctor")).doctor },
+  decommission: { summary: "decommission --env E [--wait S]         destroy a held environment's workload through its deployer", load: async () => (await import("./commands/decommission")).decommission },
   local: { summary: "local [--drill]                           the whole chain on a local AWS", load: async () => (await import("./commands/local")).local },
 };
 
 /** Commands that create AWS SDK clients (`local` says it on its own first screen). */
-const AWS_COMMANDS = new Set(["publish", "release", "status", "doctor"]);
+const AWS_COMMANDS = new Set(["publish", "release", "status", "doctor", "decommission"]);
 
 /**
  * Under Node < 22 the AWS SDK prints a 7-line warning in every process (it will want Node 22 after January

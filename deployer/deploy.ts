@@ -17,13 +17,13 @@ import { STATUS_SCHEMA, type Status, type StatusResult } from "../core/records";
 import { PLATFORM_SECRET_VARIABLES } from "../core/secret-variables";
 import { stackDir as stackDirOf, workloadStackId } from "../core/stack-ids";
 import type { ApplyOutcome, ApplyPlan } from "./apply";
-import { defaultApplyCommands } from "./apply";
 import type { DeployerConfig } from "./config";
 import type { ArchiveLimits } from "./entry-rules";
 import { DeployFailedError, DeployRefusedError, DeploySkip } from "./errors";
 import type { ExtractResult } from "./extract";
 import { checkChecksums, checkManifest, checkRelease, checkReleaseKey, checkVersion, findSuperseding } from "./guards";
 import type { CentralBucket } from "./s3-store";
+import { NOTHING_DEPLOYED, commandsFor, isDestroy } from "./destroy";
 import type { DeployedVersionParameter } from "./ssm-store";
 import { oneLine, redact } from "./text";
 
@@ -127,7 +127,7 @@ async function steps(
   const release = checked.release;
   out(`  ${release.app} ${release.version} requested by ${release.requestedBy}${release.reason ? `: ${release.reason}` : ""}`);
 
-  if (config.hold) throw new DeploySkip("environment on hold (FLEET_HOLD=true)");
+  if (config.hold && !isDestroy(release)) throw new DeploySkip("environment on hold (FLEET_HOLD=true)");
   const later = findSuperseding(await bucket.listKeys(releasesPrefix(config.env, config.app)), config);
   if (later) throw new DeploySkip(`superseded by ${later}`);
 
@@ -154,8 +154,8 @@ async function steps(
 
   if (ports.signal?.aborted) throw new DeployFailedError("stopped before the apply (the build is being stopped); nothing applied");
   await bucket.putStatus(key, record("applying", "in-progress"));
-  const commands = config.applyCommand ? [config.applyCommand] : defaultApplyCommands(config.terraformBin, config.lockTimeout);
-  out(`→ apply ${stackRel}`);
+  const { commands, env: actionEnv } = commandsFor(release, config);
+  out(`→ ${isDestroy(release) ? "destroy" : "apply"} ${stackRel}`);
   const applied = await ports.apply(
     {
       commands,
@@ -172,6 +172,7 @@ async function steps(
         [BUILD_VAR.releaseId]: config.releaseId,
         ...(config.stateBucket ? { [BUILD_VAR.stateBucket]: config.stateBucket } : {}),
         ...(config.stateRegion ? { [BUILD_VAR.stateRegion]: config.stateRegion } : {}),
+        ...actionEnv,
         TF_IN_AUTOMATION: "1",
         TF_INPUT: "0",
       },
@@ -180,11 +181,13 @@ async function steps(
   );
   if (!applied.ok) throw new DeployFailedError(applied.reason);
 
+  const nowDeployed = isDestroy(release) ? NOTHING_DEPLOYED : config.version;
   try {
-    await ports.deployedVersion.put(config.version);
+    await ports.deployedVersion.put(nowDeployed);
   } catch (err) {
     throw new DeployFailedError(`applied, but the deployed version was not recorded: ${(err as Error).message}`);
   }
+  if (isDestroy(release)) return `destroyed the workload of ${config.version} (release ${config.releaseId}); ${ports.deployedVersion.name} = ${nowDeployed}`;
   return `applied release ${config.releaseId}; ${ports.deployedVersion.name} = ${config.version}`;
 }
 

@@ -57,6 +57,11 @@ export interface LocalRunOptions {
   readonly afterSynth?: (outdir: string) => void;
   /** Prints the `fleet status` table at the end (from cli/commands/status). @default true */
   readonly statusTable?: (env: Record<string, string>, out: Output) => Promise<void>;
+  /**
+   * Runs after the scenario, while the chain still runs (tests of what comes after a release: decommissioning).
+   * Its problems join the run's.
+   */
+  readonly afterScenario?: (world: World) => Promise<readonly string[]>;
 }
 
 export interface TenantOutcome {
@@ -376,6 +381,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
     } else {
       scenario = await runWaves(world, options.version ?? "1.0.0");
     }
+    if (options.afterScenario) scenario.problems.push(...(await options.afterScenario(world)));
     mark("chain");
     await codebuild.idle();
     await drainer.stop();
