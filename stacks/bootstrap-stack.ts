@@ -12,8 +12,8 @@
  * The per-environment state roles of the workload backends are created by the central stack, which changes
  * with the list of environments anyway: onboarding a tenant then never needs the management account.
  *
- * A stack cannot keep its state in the bucket it creates: this one keeps it locally (`bootstrap.tfstate`);
- * docs/lifecycle.md says how to move it into the bucket after the first apply.
+ * A stack cannot keep its state in the bucket it creates: this one keeps it locally
+ * (`terraform.bootstrap.tfstate` at the repository root); docs/lifecycle.md says how to keep it.
  */
 import { LocalBackend } from "cdktf";
 import type { Construct } from "constructs";
@@ -66,7 +66,9 @@ export class BootstrapStack extends FleetStack {
       );
     }
 
-    new LocalBackend(this, { path: "bootstrap.tfstate" });
+    // Relative to cdktf.out/stacks/bootstrap, where terraform runs: the repository root, which a new synth
+    // does not wipe (cdktf's default would be an absolute path, different on every machine).
+    new LocalBackend(this, { path: "../../../terraform.bootstrap.tfstate" });
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
     const tags = { ...config.defaults.tags, fleet: config.app.name, environment: "bootstrap", "managed-by": "cdktf-fleet" };
     // The administrator's own credentials in the management account: no role exists there to assume yet.
