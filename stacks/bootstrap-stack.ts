@@ -81,8 +81,17 @@ export class BootstrapStack extends FleetStack {
       defaultTags: [{ tags }],
     });
 
-    // --- StackSet: the per-account roles in every account of the fleet's organizational units ---------------
-    this.baselineTemplate = templateBody(
+    this.baselineTemplate = this.stackSet(props, management);
+    this.centralBaseline(props, central);
+  }
+
+  /** The StackSet: the per-account roles in every account of the fleet's organizational units. */
+  private stackSet(props: BootstrapStackProps, management: AwsProvider): string {
+    const { config, tenantTypes, workloadTypes } = props;
+    const b = config.bootstrap;
+    const c = config.central;
+    const p = partitionOf(c.region);
+    const template = templateBody(
       accountBaselineTemplate({
         deployTypes: tenantTypes,
         readTypes: [...tenantTypes, ...workloadTypes],
@@ -101,7 +110,7 @@ export class BootstrapStack extends FleetStack {
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
       callAs: b.callAs,
       capabilities: ["CAPABILITY_NAMED_IAM"],
-      templateBody: this.baselineTemplate,
+      templateBody: template,
       // One failing account must not stop the other 999: tolerate a tenth, deploy to a quarter at a time.
       operationPreferences: { failureTolerancePercentage: 10, maxConcurrentPercentage: 25 },
       // The API fills in the administration role of a service-managed StackSet; without this every plan shows a change.
@@ -117,7 +126,15 @@ export class BootstrapStack extends FleetStack {
       operationPreferences: { failureTolerancePercentage: 10, maxConcurrentPercentage: 25 },
     });
 
-    // --- Central account: the state bucket and the roles that need to exist before any other stack ---------
+    return template;
+  }
+
+  /** In the central account: the state bucket and the roles that must exist before any other stack. */
+  private centralBaseline(props: BootstrapStackProps, central: AwsProvider): void {
+    const { config, centralTypes } = props;
+    const b = config.bootstrap;
+    const c = config.central;
+    const p = partitionOf(c.region);
     const state = new SecureBucket(this, "state-bucket", { name: c.stateBucket, provider: central });
     new S3BucketPolicy(this, "state-bucket-policy", {
       provider: central,
@@ -135,51 +152,25 @@ export class BootstrapStack extends FleetStack {
       dependsOn: [state.publicAccessBlock],
     });
 
-    const stateAdmin = new IamRole(this, "state-admin-role", {
-      provider: central,
-      name: NAMES.stateAdminRole,
-      description: "Assumed by the S3 backends of the central and tenant stacks",
-      assumeRolePolicy: policyJson(operatorTrust(b.operatorPrincipalArn)),
-    });
-    new IamRolePolicy(this, "state-admin-policy", { provider: central, name: "plumbing-state", role: stateAdmin.name, policy: policyJson(stateAdminPolicy(config)) });
-
-    const provisioner = new IamRole(this, "central-provisioner-role", {
-      provider: central,
-      name: NAMES.provisionerRole,
-      description: "Deploys the fleet's central stack (cdktf deploy); allowed only what that stack creates",
-      assumeRolePolicy: policyJson(operatorTrust(b.operatorPrincipalArn)),
-    });
+    const operator = operatorTrust(b.operatorPrincipalArn);
+    const role = (id: string, name: string, description: string, trust: PolicyDocument, policyName: string, doc: PolicyDocument) => {
+      const r = new IamRole(this, `${id}-role`, { provider: central, name, description, assumeRolePolicy: policyJson(trust) });
+      new IamRolePolicy(this, `${id}-policy`, { provider: central, name: policyName, role: r.name, policy: policyJson(doc) });
+    };
     const centralScope = { partition: p, account: c.accountId, region: c.region, buckets: [c.artifactBucket], prefixes: ["fleet-"] };
     const statements = (write: boolean): PolicyStatement[] =>
       grantsFor(centralTypes, centralScope, { write }).map((g) => ({ Sid: g.sid, Effect: "Allow", Action: g.actions, Resource: g.resources }));
-    new IamRolePolicy(this, "central-provisioner-policy", { provider: central, name: "deploy-central-stack", role: provisioner.name, policy: policyJson(policy(...statements(true))) });
 
-    // --- Central account: plan review and the doctor (read only) -------------------------------------------
-    // The central account is not in the bootstrap units (its provisioner differs), so its fleet-plan is here.
-    const review = new IamRole(this, "plan-review-role", {
-      provider: central,
-      name: NAMES.planReviewRole,
-      description: "Plan review and fleet doctor: assumes fleet-plan (read only) in every account",
-      assumeRolePolicy: policyJson(operatorTrust(b.operatorPrincipalArn)),
-    });
-    new IamRolePolicy(this, "plan-review-policy", {
-      provider: central,
-      name: "assume-fleet-plan",
-      role: review.name,
-      policy: policyJson(policy({ Sid: "AssumePlanRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: arn.role(p, "*", NAMES.planRole) })),
-    });
-    const plan = new IamRole(this, "central-plan-role", {
-      provider: central,
-      name: NAMES.planRole,
-      description: "Reads the central stack's resources for plan review, drift checks and fleet doctor; changes nothing",
-      assumeRolePolicy: policyJson(operatorTrust(arn.role(p, c.accountId, NAMES.planReviewRole))),
-    });
-    new IamRolePolicy(this, "central-plan-policy", {
-      provider: central,
-      name: "read-central-resources",
-      role: plan.name,
-      policy: policyJson(policy(...statements(false), { Sid: "Quotas", Effect: "Allow", Action: [...QUOTA_READ_ACTIONS], Resource: "*" })),
-    });
+    role("state-admin", NAMES.stateAdminRole, "Assumed by the S3 backends of the central and tenant stacks", operator, "plumbing-state", stateAdminPolicy(config));
+    const deploys = "Deploys the fleet's central stack (cdktf deploy); allowed only what that stack creates";
+    role("central-provisioner", NAMES.provisionerRole, deploys, operator, "deploy-central-stack", policy(...statements(true)));
+    // Plan review and the doctor (read only). The central account is not in the bootstrap units (its
+    // provisioner differs), so its fleet-plan is here.
+    const assumePlan = policy({ Sid: "AssumePlanRoles", Effect: "Allow", Action: "sts:AssumeRole", Resource: arn.role(p, "*", NAMES.planRole) });
+    role("plan-review", NAMES.planReviewRole, "Plan review and fleet doctor: assumes fleet-plan (read only) in every account", operator, "assume-fleet-plan", assumePlan);
+    const reads = policy(...statements(false), { Sid: "Quotas", Effect: "Allow", Action: [...QUOTA_READ_ACTIONS], Resource: "*" });
+    const reviewTrust = operatorTrust(arn.role(p, c.accountId, NAMES.planReviewRole));
+    role("central-plan", NAMES.planRole, "Reads the central stack's resources for plan review, drift checks and fleet doctor; changes nothing", reviewTrust, "read-central-resources", reads);
   }
 }
 
