@@ -1,5 +1,5 @@
 /**
- * One deploy, start to finish (DESIGN.md §1 step 7), over ports so that the order of steps and the
+ * One deploy, start to finish (the tenant's CodeBuild step of the chain), over ports so that the order of steps and the
  * mapping of every outcome to a status record and an exit code live in one readable place:
  *
  *   record "started" → release key and object (exact version-id) → hold → superseded → version guard →

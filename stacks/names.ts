@@ -1,5 +1,5 @@
 /**
- * Fleet-wide names and ARNs (the contract in /shared/DESIGN.md and prompts/common.md), derived from data only.
+ * Fleet-wide names and ARNs (the contract between the stacks, the Lambda, the deployer and the CLI), derived from data only.
  * Every ARN is computed here as a plain string, never taken from a resource attribute, so that:
  *  - policies are literal JSON in the synthesized output (auditable, size-checkable at synth time, and
  *    parseable by the isolation test);

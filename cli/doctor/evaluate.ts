@@ -3,6 +3,7 @@
  * check per thing a release depends on, each with what was found and, when it fails, the fix. No I/O.
  */
 import type { Environment, FleetConfig } from "../../core/config/schema";
+import { BUILD_VAR } from "../../core/build-variables";
 import { deployedVersionParameterName } from "../../core/parameters";
 import { CENTRAL_STACK_ID, tenantStackId } from "../../core/stack-ids";
 import {
@@ -145,7 +146,7 @@ export function evaluateTenant(config: FleetConfig, env: Environment, f: TenantF
 function functionCheck(scope: string, env: Environment, f: TenantFacts, fix: string): Check {
   const name = `function ${NAMES.trackerFunction}`;
   if (f.function.state !== "found") return exists(scope, name, f.function, fix);
-  const project = f.function.value.environment.FLEET_CODEBUILD_PROJECT;
+  const project = f.function.value.environment[BUILD_VAR.codeBuildProject];
   if (project !== deployProjectName(env.name)) return { scope, name, status: "fail", detail: `starts ${project ?? "no project"}, expected ${deployProjectName(env.name)}`, fix };
   if (f.function.value.state !== "Active") return { scope, name, status: "fail", detail: `state ${f.function.value.state}`, fix };
   return { scope, name, status: "pass", detail: `active, starts ${project}` };
