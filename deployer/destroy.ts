@@ -10,6 +10,8 @@ import { BUILD_VAR } from "../core/build-variables";
 import type { Release } from "../core/records";
 import { defaultApplyCommands } from "./apply";
 import type { DeployerConfig } from "./config";
+import { DeployFailedError } from "./errors";
+import type { DeployPorts } from "./ports";
 
 /** The deployed-version value that means "nothing deployed". */
 export const NOTHING_DEPLOYED = "0.0.0";
@@ -32,4 +34,15 @@ export function commandsFor(release: Pick<Release, "action">, config: Pick<Deplo
       ? defaultDestroyCommands(config.terraformBin, config.lockTimeout)
       : defaultApplyCommands(config.terraformBin, config.lockTimeout);
   return { commands, env: { [BUILD_VAR.action]: destroy ? "destroy" : "deploy" } };
+}
+
+/** After the destroy: the parameter says nothing is deployed; the message says what was destroyed. */
+export async function recordDestroyed({ config, ports }: { config: Pick<DeployerConfig, "releaseId">; ports: Pick<DeployPorts, "deployedVersion"> }, release: Pick<Release, "version">): Promise<string> {
+  const name = ports.deployedVersion.name;
+  try {
+    await ports.deployedVersion.put(NOTHING_DEPLOYED);
+  } catch (err) {
+    throw new DeployFailedError(`destroyed, but ${name} was not set to ${NOTHING_DEPLOYED}: ${(err as Error).message}`);
+  }
+  return `destroyed the workload of ${release.version} (release ${config.releaseId}); ${name} = ${NOTHING_DEPLOYED}`;
 }

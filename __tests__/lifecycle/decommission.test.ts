@@ -74,7 +74,7 @@ describeWithMoto("fleet decommission on the local chain", () => {
         const charlie = config.environments.find((e) => e.name === "charlie")!;
         // Step 2.
         const { release } = await writeDestroyRelease({ s3: world.centralS3, config, env: charlie, requestedBy: "test", reason: "decommission" });
-        const status = await waitForStatus(world.centralS3, world.bucket, release, 60_000, (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 200))));
+        const status = await waitForStatus(world.centralS3, world.bucket, release, 150_000, (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 200))));
         seen.status = status?.result;
         seen.error = status?.error;
         const build = world.codebuild.builds.find((b) => b.overrides.some((v) => v.value === release.releaseId));
