@@ -4,6 +4,8 @@
  * (the stacks' and the bootstrap ones), the tracker function's configuration with the tenant rule targeting
  * it (the chain targets a stand-in queue instead, since moto cannot run it) and the CodeBuild projects (the
  * chain serves them from its own CodeBuild server). Service Quotas is the local stand-in server.
+ * No release is published here: moto swallows an S3 → EventBridge delivery to a Lambda target it cannot run,
+ * which is why the chain itself never targets the function in moto.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
