@@ -1,13 +1,13 @@
 /**
  * Decommissioning an environment end to end on the local chain: the sample fleet deploys 1.0.0 everywhere,
  * then charlie is held and a destroy release makes its own deployer run a real `terraform destroy` of the
- * stand-in workload; its status records stay. The command refuses an environment that is not on hold.
+ * stand-in workload; its status records stay. Run on an environment not on hold, the command holds it first.
  */
-import { appendFileSync, cpSync, readFileSync } from "node:fs";
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { runLocal } from "../../cli/local/run";
-import { nextSteps, waitForStatus, writeDestroyRelease } from "../../cli/lifecycle/decommission";
+import { checkHeld, nextSteps, waitForStatus, writeDestroyRelease } from "../../cli/lifecycle/decommission";
 import { main } from "../../cli/main";
 import { loadFleet } from "../../core/config/loader";
 import { describeWithMoto } from "../helpers/moto";
@@ -15,20 +15,42 @@ import { removeDir, tempDir } from "../helpers/fs";
 import { ROOT, capture, ensureBundles } from "../local/helpers";
 
 describe("fleet decommission (before anything is written)", () => {
-  it("refuses an environment that is not on hold, and says how to hold it", async () => {
+  it("first holds an environment that is not on hold (its file keeps its comments), and says what comes next", async () => {
     // Prepare
+    const dir = tempDir("fleet-hold-");
+    cpSync(join(ROOT, "environments"), join(dir, "environments"), { recursive: true });
+    writeFileSync(join(dir, "environments", "charlie.yaml"), `# charlie: the last wave\n${readFileSync(join(dir, "environments", "charlie.yaml"), "utf8")}`);
     const out = capture();
     const err = capture();
 
     // Act
-    const code = await main({ argv: ["decommission", "--env", "charlie", "--dir", join(ROOT, "environments")], env: {}, cwd: ROOT, stdout: out, stderr: err });
+    const code = await main({ argv: ["decommission", "--env", "charlie"], env: {}, cwd: dir, stdout: out, stderr: err });
 
     // Assess
-    expect(code).toBe(1);
-    expect(err.text()).toBe(
-      `✖ charlie is not on hold: write hold: true in environments/charlie.yaml and deploy tenant-charlie (npx cdktf deploy tenant-charlie), so that no new release reaches it; then run fleet decommission --env charlie again\n`,
+    expect(err.text()).toBe("");
+    expect(code).toBe(0);
+    expect(out.text()).toBe(
+      "✔ 1. hold: true written to environments/charlie.yaml\n" +
+        "  next: deploy it, so that charlie's deployer refuses new releases: npx cdktf deploy tenant-charlie\n" +
+        "  then: fleet decommission --env charlie again, to destroy its workload\n",
     );
-    expect(out.text()).toBe("");
+    const text = readFileSync(join(dir, "environments", "charlie.yaml"), "utf8");
+    expect(text).toMatch(/^# charlie: the last wave\n/);
+    expect(loadFleet("environments", { cwd: dir }).environments.find((e) => e.name === "charlie")?.hold).toBe(true);
+    removeDir(dir);
+  });
+
+  it("refuses, in the library, to write a destroy release for an environment that is not on hold", () => {
+    // Prepare
+    const config = loadFleet("environments", { cwd: ROOT });
+
+    // Act
+    const act = () => checkHeld(config.environments.find((e) => e.name === "charlie")!);
+
+    // Assess
+    expect(act).toThrow(
+      "charlie is not on hold: write hold: true in environments/charlie.yaml and deploy tenant-charlie (npx cdktf deploy tenant-charlie), so that no new release reaches it; then run fleet decommission --env charlie again",
+    );
   });
 
   it("names the remaining steps in order, ending with the doctor", () => {

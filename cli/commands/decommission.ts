@@ -1,8 +1,10 @@
 /**
- * `fleet decommission --env E [--version V] [--wait SECONDS] [--reason TEXT] [--dir environments]`: checks
- * that E is on hold, writes a release that asks E's deployer to destroy its workload, waits for its status
- * when asked to, and prints the remaining steps (cli/lifecycle/decommission.ts says the whole order).
+ * `fleet decommission --env E [--version V] [--wait SECONDS] [--reason TEXT] [--dir environments]`: run once,
+ * it holds E (`hold: true` in its file) and says to deploy its tenant stack; run again on a held E, it writes a
+ * release that asks E's deployer to destroy its workload, waits for its status when asked to, and prints the
+ * remaining steps (cli/lifecycle/decommission.ts says the whole order).
  */
+import { resolve } from "node:path";
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { s3Settings } from "../../core/aws-config";
 import { loadFleet } from "../../core/config/loader";
@@ -10,6 +12,8 @@ import { UsageError } from "../../core/errors";
 import { parse } from "../args";
 import type { CommandContext } from "../context";
 import { nextSteps, waitForStatus, writeDestroyRelease } from "../lifecycle/decommission";
+import { holdInFile } from "../lifecycle/hold";
+import { tenantStackId } from "../../core/stack-ids";
 
 function s3Client(env: CommandContext["env"], region: string): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
@@ -34,6 +38,19 @@ export async function decommission(ctx: CommandContext): Promise<number> {
   const config = loadFleet(values.dir, { cwd: ctx.cwd });
   const env = config.environments.find((e) => e.name === values.env);
   if (!env) throw new UsageError(`fleet decommission: unknown environment ${values.env}; known: ${config.environments.map((e) => e.name).join(", ")}`);
+  if (!env.hold) {
+    // Step 1 first, and nothing else: the hold only works once the tenant stack carries it.
+    holdInFile(resolve(ctx.cwd, env.file));
+    ctx.stdout.write(
+      `✔ 1. hold: true written to ${env.file}
+` +
+        `  next: deploy it, so that ${env.name}'s deployer refuses new releases: npx cdktf deploy ${tenantStackId(env.name)}
+` +
+        `  then: fleet decommission --env ${env.name} again, to destroy its workload
+`,
+    );
+    return 0;
+  }
 
   const s3 = s3Client(ctx.env, config.central.region);
   try {
