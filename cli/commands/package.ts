@@ -7,10 +7,11 @@ import { resolve } from "node:path";
 
 export async function packageCommand(ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse("package", ctx.argv, { out: { type: "string" }, json: { type: "boolean" } }, true);
-  if (positionals.length !== 1) throw new UsageError("fleet package: give exactly one directory: fleet package <dir> --out <file.zip> [--json]");
+  const [dir] = positionals;
+  if (positionals.length !== 1 || dir === undefined) throw new UsageError("fleet package: give exactly one directory: fleet package <dir> --out <file.zip> [--json]");
   if (!values.out) throw new UsageError("fleet package: --out <file.zip> is required");
   const started = Date.now();
-  const result = await packageTree({ root: resolve(ctx.cwd, positionals[0]), out: resolve(ctx.cwd, values.out) });
+  const result = await packageTree({ root: resolve(ctx.cwd, dir), out: resolve(ctx.cwd, values.out) });
   if (values.json) {
     ctx.stdout.write(`${JSON.stringify({ sha256: result.sha256, size: result.size, files: result.files })}\n`);
   } else {

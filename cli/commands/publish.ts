@@ -21,12 +21,13 @@ export async function publish(ctx: CommandContext): Promise<number> {
     { app: { type: "string" }, version: { type: "string" }, json: { type: "boolean" }, bucket: { type: "string" }, dir: { type: "string" } },
     true,
   );
-  if (positionals.length !== 1) throw new UsageError("fleet publish: give exactly one zip: fleet publish <file.zip> --app <app> --version <v> [--json]");
+  const [zip] = positionals;
+  if (positionals.length !== 1 || zip === undefined) throw new UsageError("fleet publish: give exactly one zip: fleet publish <file.zip> --app <app> --version <v> [--json]");
   if (!values.app || !NAME_RE.test(values.app)) throw new UsageError(`fleet publish: --app is required and must match ${NAME_RE.source}${values.app ? `, got ${JSON.stringify(values.app)}` : ""}`);
   if (!values.version || !isValidVersion(values.version)) throw new UsageError(`fleet publish: --version is required and must be SemVer without build metadata (e.g. 1.4.2)${values.version ? `, got ${JSON.stringify(values.version)}` : ""}`);
   const fleet = values.bucket ? undefined : loadFleet(values.dir ?? "environments", { cwd: ctx.cwd });
   const bucket = values.bucket ?? fleet!.central.artifactBucket;
-  const file = resolve(ctx.cwd, positionals[0]);
+  const file = resolve(ctx.cwd, zip);
   const facts = await inspectZip(file);
   const region = ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? fleet?.central.region;
   const s3 = createS3(ctx.env, region ? { region } : {});

@@ -128,7 +128,7 @@ export function parseFleet(files: readonly SourceFile[], options: { dir?: string
   } else if (fleetFiles.length > 1) {
     for (const f of fleetFiles)
       issues.push({ file: f.path, line: 0, col: 0, message: `two central settings files (${fleetFiles.map((x) => basename(x.path)).join(" and ")}); keep one of them` });
-  } else {
+  } else if (fleetFiles[0]) {
     fleetParsed = readYaml(fleetFiles[0], FLEET_HINT, issues, warnings);
     if (fleetParsed) fleet = validate(FleetFileSchema, fleetParsed, issues);
   }

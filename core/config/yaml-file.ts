@@ -25,7 +25,7 @@ export interface ParsedYaml {
 
 /** prettyErrors appends " at line L, column C:" and a source excerpt; we print positions ourselves. */
 function firstLine(message: string): string {
-  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+  return (message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
 }
 
 function issueAt(file: SourceFile, lines: LineCounter, offset: number, message: string): ConfigIssue {

@@ -149,6 +149,7 @@ export async function writeZip(entries: Iterable<FileEntry>, outPath: string, op
         const results = await t.result;
         t.entries.forEach((e, i) => {
           const r = results[i];
+          if (!r) throw new Error(`the compression worker answered ${results.length} results for ${t.entries.length} files`);
           const name = Buffer.from(e.name, "utf8");
           const offset = sink.offset;
           sink.write(localHeader({ name, method: r.method, crc: r.crc, compressedSize: r.data.length, size: r.size, dataDescriptor: false, zip64: false }));
