@@ -7,6 +7,7 @@
  *   3. the unchanged stacks on one line, the pointer and the visible marker that identifies the comment.
  */
 import { code, reasonText } from "./change-lines";
+import { inert } from "./inert";
 import type { DestructiveGroup, Review } from "./review-model";
 
 /** Visible (Bitbucket shows no HTML comments): the sticky comment is found by this line and its author. */
@@ -69,7 +70,7 @@ function headLines(review: Review): string[] {
   lines.push(...totalsLines(review));
   if (review.failed.length) {
     lines.push("", `#### ✖ Failed stacks (${review.failed.length})`);
-    for (const s of review.failed) lines.push(`- ${code(s.stack)}: ${(s.error ?? "plan failed").split("\n").join(" ").slice(0, 500)}`);
+    for (const s of review.failed) lines.push(`- ${code(s.stack)}: ${inert(s.error ?? "plan failed")}`);
   }
   if (review.destructive.length) {
     const n = review.destructive.reduce((sum, g) => sum + g.stacks.length, 0);
