@@ -21,6 +21,7 @@ export const MAX_INERT_LENGTH = 500;
 // C0 and C1 controls, DEL, line/paragraph separators, bidi embeddings/overrides/isolates and marks,
 // zero-width, tag and other invisible format characters, and lone surrogates (the `u` flag makes the
 // surrogate class match unpaired halves only).
+// eslint-disable-next-line no-control-regex, no-misleading-character-class -- these characters are what it finds
 const UNSAFE_RE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]|[\ud800-\udfff]/gu;
 
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
