@@ -39,3 +39,37 @@ export class ConfigError extends FleetError {
     );
   }
 }
+
+const FS_MESSAGES: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or directory",
+  EISDIR: "is a directory, not a file",
+  ENOTDIR: "a part of the path is not a directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EEXIST: "already exists",
+  ELOOP: "too many levels of symbolic links",
+  ENAMETOOLONG: "file name too long",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "read-only file system",
+  EBUSY: "busy (in use)",
+  EMFILE: "too many open files",
+  ENXIO: "no such device (a FIFO without a reader, or a device)",
+  EINVAL: "invalid for this kind of file",
+};
+
+/** A file-system operation on a path the user named failed in a way the user can fix. */
+export class FileSystemError extends FleetError {}
+
+/**
+ * A Node file-system error (ENOENT, EISDIR, EACCES, …) carrying the path it concerns, as a
+ * {@link FileSystemError} that names the path and says what is wrong; undefined for anything else.
+ */
+export function fileSystemError(err: unknown): FileSystemError | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e.code !== "string" || typeof e.path !== "string" || !(e.code in FS_MESSAGES)) return undefined;
+  const dest = (err as { dest?: unknown }).dest;
+  const target = typeof dest === "string" ? ` → ${dest}` : "";
+  return new FileSystemError(`${e.path}${target}: ${FS_MESSAGES[e.code]} (${e.code}${e.syscall ? ` in ${e.syscall}` : ""})`, { cause: err });
+}

@@ -16,7 +16,7 @@ import { STATUS_SCHEMA, type Status, type StatusResult } from "../core/records";
 import type { ApplyOutcome, ApplyPlan } from "./apply";
 import { defaultApplyCommands } from "./apply";
 import type { DeployerConfig } from "./config";
-import type { ArchiveLimits } from "./entry-rules";
+import type { ArchiveLimits } from "../core/entry-rules";
 import { DeployFailedError, DeployRefusedError, DeploySkip } from "./errors";
 import type { ExtractResult } from "./extract";
 import { checkChecksums, checkManifest, checkRelease, checkReleaseKey, checkVersion, findSuperseding } from "./guards";

@@ -1,5 +1,5 @@
 /**
- * Safe extraction of the verified artifact (yauzl adapter over the pure rules in entry-rules.ts).
+ * Safe extraction of the verified artifact (yauzl adapter over the pure rules in core/entry-rules.ts).
  *
  * - The central directory is read and every entry checked (names, links, duplicates, count, declared
  *   sizes) before anything is written: a refused archive writes nothing.
@@ -16,7 +16,7 @@ import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { crc32 } from "node:zlib";
 import { getFileNameLowLevel, openPromise, type Entry, type ZipFile } from "yauzl";
-import { checkEntries, entryKind, isExecutable, type ArchiveLimits, type EntryInfo } from "./entry-rules";
+import { checkEntries, entryKind, isExecutable, type ArchiveLimits, type EntryInfo } from "../core/entry-rules";
 import { DeployFailedError, DeployRefusedError } from "./errors";
 
 /** Files written at once. */

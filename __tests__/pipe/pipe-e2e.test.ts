@@ -3,7 +3,7 @@
  * strings (lists as NAME_COUNT + NAME_n), real lint/test/scanner/synth commands (node scripts), SonarQube
  * on a local web-API server, S3 on moto.
  */
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -46,7 +46,7 @@ describeWithMoto("pipe entry (run) end to end", () => {
   beforeAll(async () => {
     [moto, sonar] = await Promise.all([startMoto(), startSonarServer()]);
     s3 = createS3(moto.env);
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })); await s3.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: "Enabled" } }));
   });
   afterAll(async () => {
     s3?.destroy();

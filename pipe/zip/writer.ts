@@ -132,7 +132,10 @@ export async function writeZip(entries: Iterable<FileEntry>, outPath: string, op
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
   const pool = new CompressPool(options.workers);
   const tmp = partialPath(outPath);
-  const fd = openSync(tmp, "w");
+  // A stale file (or a link planted) under the partial name is removed, and the new one is created
+  // exclusively: the archive is never written through a link.
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, "wx", 0o644);
   const sink = new Sink(fd);
   const central: CentralEntry[] = [];
   let closed = false;
