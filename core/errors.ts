@@ -68,8 +68,10 @@ export class FileSystemError extends FleetError {}
 export function fileSystemError(err: unknown): FileSystemError | undefined {
   if (!(err instanceof Error)) return undefined;
   const e = err as NodeJS.ErrnoException;
-  if (typeof e.code !== "string" || typeof e.path !== "string" || !(e.code in FS_MESSAGES)) return undefined;
+  if (typeof e.code !== "string" || !(e.code in FS_MESSAGES) || typeof e.syscall !== "string") return undefined;
   const dest = (err as { dest?: unknown }).dest;
   const target = typeof dest === "string" ? ` → ${dest}` : "";
-  return new FileSystemError(`${e.path}${target}: ${FS_MESSAGES[e.code]} (${e.code}${e.syscall ? ` in ${e.syscall}` : ""})`, { cause: err });
+  // A write to an open file (ENOSPC, EDQUOT) carries no path: the message says what failed instead.
+  const where = typeof e.path === "string" ? `${e.path}${target}` : "writing a file";
+  return new FileSystemError(`${where}: ${FS_MESSAGES[e.code]} (${e.code} in ${e.syscall})`, { cause: err });
 }

@@ -154,7 +154,7 @@ async function publishMode(s: PipeSettings, env: Env, cwd: string, storageDir: s
 
     if (s.releaseTo.length > 0) {
       log.info("── release");
-      result.releases = await releaseVersion({ s3, bucket, fleet: fleet!, app, version, targets: s.releaseTo, requestedBy: requestedBy(env), reason: s.releaseReason || `pipeline ${env.BITBUCKET_BUILD_NUMBER ?? ""}`.trim(), allowDowngrade: s.allowDowngrade });
+      result.releases = await releaseVersion({ s3, bucket, fleet: fleet!, app, version, targets: s.releaseTo, requestedBy: requestedBy(env), reason: s.releaseReason || `pipeline ${env.BITBUCKET_BUILD_NUMBER ?? ""}`.trim(), reasonName: "RELEASE_REASON", allowDowngrade: s.allowDowngrade });
       for (const r of result.releases) log.info(`released to ${r.env}: ${r.key}`);
     }
   } finally {
@@ -172,7 +172,7 @@ async function releaseMode(s: PipeSettings, env: Env, cwd: string, log: Log, res
   Object.assign(result, { app, version, bucket });
   const s3 = createS3(env, { region: s.region ?? fleet.central.region });
   try {
-    result.releases = await releaseVersion({ s3, bucket, fleet, app, version, targets: s.releaseTo, requestedBy: requestedBy(env), reason: s.releaseReason, allowDowngrade: s.allowDowngrade });
+    result.releases = await releaseVersion({ s3, bucket, fleet, app, version, targets: s.releaseTo, requestedBy: requestedBy(env), reason: s.releaseReason, reasonName: "RELEASE_REASON", allowDowngrade: s.allowDowngrade });
   } finally {
     s3.destroy();
   }
