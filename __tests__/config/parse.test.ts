@@ -293,11 +293,11 @@ describe("Function: parseFleet", () => {
 
     it("allows a few aliases for shared values", () => {
       // Act
-      const result = run(withFile("environments/alpha.yaml", 'name: alpha\naccountId: "012345678901"\nwave: 0\ntags: &t\n  tier: canary\nconfig:\n  copy: *t\n'));
+      const result = run(withFile("environments/alpha.yaml", 'name: alpha\naccountId: "012345678901"\nwave: 0\ntags:\n  tier: &t canary\nconfig:\n  greeting: *t\n'));
 
       // Assess
       expect(result.issues).toEqual([]);
-      expect(result.config!.environments[0].config).toEqual({ copy: { tier: "canary" } });
+      expect(result.config!.environments[0].config).toEqual({ greeting: "canary" });
     });
 
     it("reports an alias without an anchor", () => {

@@ -18,10 +18,27 @@ export const RegionSchema = z.string().regex(REGION_RE, "an AWS region name such
 
 const BucketSchema = z.string().regex(BUCKET_RE, "an S3 bucket name: 3-63 lower-case letters, digits and dashes");
 
-/** Tag keys and values as AWS accepts them (keys ≤ 128, values ≤ 256 characters). */
+// --- Tags: what AWS accepts ------------------------------------------------------------------------
+/** At most this many tags on one resource, counting fleet defaults, the environment's and the fleet's own. */
+export const MAX_TAGS_PER_RESOURCE = 50;
+/** Tags the fleet puts on every resource itself (provider default_tags). */
+export const FLEET_TAG_KEYS = ["fleet", "environment", "managed-by"] as const;
+const TAG_CHARS_RE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** Tag keys and values as AWS accepts them (keys 1-128, values ≤ 256 characters; no `aws:` prefix). */
 export const TagsSchema = z
-  .record(z.string().min(1).max(128).regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, "a tag key of letters, digits, spaces and _.:/=+-@"), z.string().max(256))
-  .meta({ description: "Tags applied to every resource (merged over fleet defaults)" });
+  .record(
+    z
+      .string()
+      .min(1, "a tag key has 1 to 128 characters")
+      .max(128, "a tag key has 1 to 128 characters")
+      .regex(TAG_CHARS_RE, "a tag key of letters, digits, spaces and _.:/=+-@")
+      .refine((k) => !k.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are reserved for AWS; choose another prefix")
+      .refine((k) => !(FLEET_TAG_KEYS as readonly string[]).includes(k), `the fleet sets the tags ${FLEET_TAG_KEYS.join(", ")} itself; choose another key`),
+    z.string().max(256, "a tag value has at most 256 characters").regex(TAG_CHARS_RE, "a tag value of letters, digits, spaces and _.:/=+-@"),
+  )
+  .meta({ description: "Tags applied to every resource (merged over fleet defaults); at most 50 per resource in all" });
+// --- end of tags -------------------------------------------------------------------------------------
 
 export const CodeBuildDefaultsSchema = z.strictObject({
   computeType: z
