@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { FleetError } from "../core/errors";
 import { isSecretVariable } from "../core/secrets";
 import type { FleetConfig } from "../core/config/schema";
-import { loadFleet } from "../cli/config-loader";
+import { loadFleet } from "../core/config/loader";
 import { createS3 } from "./aws";
 import { runCommand } from "./commands";
 import { createLog, type Log, type Sink } from "./log";

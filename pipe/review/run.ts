@@ -7,9 +7,9 @@
  *   3. otherwise the synth diff alone (no credentials needed), and the comment says so.
  */
 import { existsSync } from "node:fs";
-import { untrustedChildEnv } from "../../core/secrets";
 import { join } from "node:path";
-import { loadFleet } from "../../cli/config-loader";
+import { loadFleet } from "../../core/config/loader";
+import { untrustedChildEnv } from "../../core/secrets";
 import { BitbucketClient } from "./bitbucket";
 import { DETAIL_MARKDOWN, writeDetail } from "./detail";
 import { buildAnnotations, buildReport, REPORT_ID } from "./insights";
