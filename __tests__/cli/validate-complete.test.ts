@@ -57,6 +57,13 @@ describe("Command: fleet validate, complete", () => {
     expect(r.stderr).toContain("⚠ environments/.old.yaml: skipped: a hidden file is not part of the fleet");
   });
 
+  it("requires the deployment environments that may release, naming where they go", async () => {
+    writeTree(root, { ...validFleet(), "environments/fleet.yaml": FLEET_YAML.replace(/ {4}releaseEnvironments:\n {6}- "[^"]+"\n/, "") });
+    const r = await runCli(["validate"], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/environments\/fleet\.yaml:\d+:\d+: central\.bitbucket.*releaseEnvironments/);
+  });
+
   it("refuses invalid UTF-8 at its line, column and byte offset instead of reading U+FFFD", async () => {
     writeTree(root, validFleet());
     writeFileSync(join(root, "environments", "alpha.yaml"), Buffer.concat([Buffer.from('name: alpha\naccountId: "012345678901"\nwave: 0\ntags:\n  owner: caf'), Buffer.from([0xe9]), Buffer.from("\n")]));

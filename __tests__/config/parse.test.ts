@@ -252,7 +252,7 @@ describe("Function: parseFleet", () => {
 
       // Assess
       expect(result.lines).toEqual([
-        'environments/fleet.yaml:16:18: defaults.codebuild.computeType: found the text "BUILD_GENERAL1_SMAL"; allowed: BUILD_GENERAL1_SMALL, BUILD_GENERAL1_MEDIUM, BUILD_GENERAL1_LARGE, BUILD_GENERAL1_XLARGE, BUILD_GENERAL1_2XLARGE; did you mean BUILD_GENERAL1_SMALL?',
+        'environments/fleet.yaml:18:18: defaults.codebuild.computeType: found the text "BUILD_GENERAL1_SMAL"; allowed: BUILD_GENERAL1_SMALL, BUILD_GENERAL1_MEDIUM, BUILD_GENERAL1_LARGE, BUILD_GENERAL1_XLARGE, BUILD_GENERAL1_2XLARGE; did you mean BUILD_GENERAL1_SMALL?',
       ]);
     });
 
@@ -361,7 +361,7 @@ describe("Function: parseFleet", () => {
         "environments/alpha.yaml:4",
         "environments/bravo.yaml:2",
         "environments/bravo.yaml:3",
-        "environments/fleet.yaml:13",
+        "environments/fleet.yaml:15",
       ]);
       expect(result.config).toBeUndefined();
     });

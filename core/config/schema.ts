@@ -40,6 +40,19 @@ export const TagsSchema = z
   .meta({ description: "Tags applied to every resource (merged over fleet defaults); at most 50 per resource in all" });
 // --- end of tags -------------------------------------------------------------------------------------
 
+// --- Who may release: the Bitbucket deployment environments of the release path ------------------------
+/**
+ * Bitbucket deployment environments (by UUID) whose steps may publish and release. A deployment step's
+ * OIDC token carries its environment's UUID in `sub`; the uploader role trusts those tokens only, so a
+ * pull-request pipeline or any other step of the repository cannot release. Which branches may run a
+ * deployment environment is set on the environment in Bitbucket (deployment permissions).
+ */
+export const ReleaseEnvironmentsSchema = z
+  .array(z.string().regex(BITBUCKET_UUID_RE, "a Bitbucket deployment environment UUID in braces, e.g. {3c9a7e21-5d4b-4f6a-8b2c-1e0d9f8a7b6c}"))
+  .min(1, "at least one deployment environment: the steps that publish and release (Repository settings → Deployments; the UUID is BITBUCKET_DEPLOYMENT_ENVIRONMENT_UUID in the step)")
+  .meta({ description: "UUIDs of the Bitbucket deployment environments whose steps may publish and release (the uploader role trusts only them)" });
+// --- end of release environments -----------------------------------------------------------------------
+
 export const CodeBuildDefaultsSchema = z.strictObject({
   computeType: z
     .enum(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"])
@@ -62,6 +75,7 @@ export const FleetFileSchema = z
         repositoryUuids: z
           .array(z.string().regex(BITBUCKET_UUID_RE, "a Bitbucket UUID in braces, e.g. {0f6e2a9c-1b77-4c3e-9d11-5b1c2f0e7a1d}"))
           .min(1, "at least one repository may publish"),
+        releaseEnvironments: ReleaseEnvironmentsSchema,
       }),
     }),
     app: z.strictObject({ name: name("app.name") }),
