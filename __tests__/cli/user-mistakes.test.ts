@@ -49,6 +49,16 @@ describe("User mistakes at the command line", () => {
     expect(r.stderr).toMatch(/plan\.json: not a regular file/);
   });
 
+  it("refuses a --out that is a FIFO, a directory or a link instead of blocking or writing through it", async () => {
+    execFileSync("mkfifo", [join(dir, "fifo.json")]);
+    const fifo = await fleet(["schema", "--out", "fifo.json"], dir);
+    const directory = await fleet(["schema", "--out", "environments"], dir);
+    expect(fifo.code).toBe(1);
+    expect(fifo.stderr).toMatch(/^✖ cannot write fifo\.json: it is a device, FIFO or socket/);
+    expect(directory.code).toBe(1);
+    expect(directory.stderr).toMatch(/^✖ cannot write environments: it is a directory/);
+  });
+
   it.each([
     ["a newline", "deploy\n✔ released to every tenant", /--reason contains a line break \(\\n\) at character 7/],
     ["an escape sequence", "ok \u001b[2K\u001b[1Agone", /--reason contains an escape character \(\\u001b\) at character 4/],
