@@ -1,4 +1,4 @@
-/** The central stack's intent: bucket settings, policy, uploader, forwarding rules (DESIGN.md §1, §5). */
+/** The central stack's intent: bucket settings, policy, uploader, forwarding rules. */
 import { Testing } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";

@@ -1,7 +1,7 @@
 /**
  * Code Insights report and annotations for the reviewed commit
  * (https://developer.atlassian.com/cloud/bitbucket/rest/api-group-reports/). Pure: builds the bodies;
- * bitbucket.ts sends them. Limits respected here (plan-review.md §4): at most 6 data fields, details
+ * bitbucket.ts sends them. Limits respected here: at most 6 data fields, details
  * ≤ 2000 chars, title ≤ 450, annotation summary non-empty and ≤ 450 chars, ≤ 100 annotations per POST
  * and ≤ 1000 per report.
  */

@@ -1,6 +1,6 @@
 /**
  * The sticky pull-request comment. Bitbucket renders Markdown tables and code spans but no HTML, so
- * nothing can be folded (plan-review.md §1): the comment is a compact summary within a character budget,
+ * nothing can be folded: the comment is a compact summary within a character budget,
  * filled in a fixed priority order:
  *   1. verdict, totals, failed stacks, destructive changes — never trimmed;
  *   2. per-cluster detail and drift — trimmed first, with a pointer to the full detail;
