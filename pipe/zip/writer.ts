@@ -1,6 +1,6 @@
 /**
  * A deterministic ZIP writer. Why hand-written: yazl, archiver and fflate were measured 1.3–3.7× slower
- * than Info-ZIP on a tree of 20,000 small files (measured on this machine), and none compresses on more
+ * than Info-ZIP on a tree of 20,000 small files, and none compresses on more
  * than one core; this writer compresses on every core (./pool.ts) and writes entries strictly in sorted
  * order, so the bytes depend only on the tree: names, contents, the executable bit. Every entry has the
  * same timestamp (1980-01-01 00:00) and mode 0644/0755, no extra fields (no uid/gid, no atime: Info-ZIP's
