@@ -61,9 +61,9 @@ export function unsafeNameReason(fileName: string): string | undefined {
   if (segments.includes("..")) return "'..' segment (path traversal)";
   if (segments.some((s) => s === "" || s === ".")) return "empty or '.' segment";
   const bytes = Buffer.byteLength(fileName, "utf8");
-  if (bytes > MAX_NAME_BYTES) return `name is ${bytes} bytes long; the limit is ${MAX_NAME_BYTES}`;
+  if (bytes > MAX_NAME_BYTES) return `name longer than ${MAX_NAME_BYTES} bytes (${bytes} bytes)`;
   const long = segments.find((s) => Buffer.byteLength(s, "utf8") > MAX_SEGMENT_BYTES);
-  if (long !== undefined) return `a path segment is ${Buffer.byteLength(long, "utf8")} bytes long; the limit is ${MAX_SEGMENT_BYTES}`;
+  if (long !== undefined) return `a path segment is longer than ${MAX_SEGMENT_BYTES} bytes (${Buffer.byteLength(long, "utf8")} bytes)`;
   return undefined;
 }
 
@@ -94,6 +94,7 @@ export function entryProblems(entries: readonly EntryInfo[], limits?: ArchiveLim
   const seen = new Set<string>();
   const files = new Set<string>();
   const parents = new Set<string>();
+  const reported = new Set<string>();
   let declared = 0;
   for (const e of entries) {
     if (out.length >= max) break;
@@ -109,13 +110,17 @@ export function entryProblems(entries: readonly EntryInfo[], limits?: ArchiveLim
     if (seen.has(normalized)) add(`entry ${shown}: appears twice`);
     seen.add(normalized);
     const segments = normalized.split("/");
+    const conflict = (file: string): void => {
+      if (!reported.has(file)) add(`entry ${shownName(file)} is a file, but other entries need it to be a directory`);
+      reported.add(file);
+    };
     for (let i = 1; i < segments.length; i++) {
       const parent = segments.slice(0, i).join("/");
-      if (files.has(parent)) add(`entry ${shown}: its parent ${shownName(parent)} is a file in the archive`);
+      if (files.has(parent)) conflict(parent);
       parents.add(parent);
     }
     if (e.kind === "file") {
-      if (parents.has(normalized)) add(`entry ${shown}: a file, but other entries are inside it as a directory`);
+      if (parents.has(normalized)) conflict(normalized);
       files.add(normalized);
     }
     declared += e.uncompressedSize;
