@@ -38,7 +38,7 @@ describe("Function: parseFleet", () => {
       const result = run(withFile("environments/alpha.yaml", envYaml("alpha", "012345678901", 0, "tags:\n  owner: payments\n  tier: canary\n")));
 
       // Assess
-      expect(result.config!.environments[0].tags).toEqual({ owner: "payments", tier: "canary" });
+      expect(result.config!.environments[0]?.tags).toEqual({ owner: "payments", tier: "canary" });
     });
 
     it("ignores files that are not .yaml or .yml, such as schema.json", () => {
@@ -297,7 +297,7 @@ describe("Function: parseFleet", () => {
 
       // Assess
       expect(result.issues).toEqual([]);
-      expect(result.config!.environments[0].config).toEqual({ greeting: "canary" });
+      expect(result.config!.environments[0]?.config).toEqual({ greeting: "canary" });
     });
 
     it("reports an alias without an anchor", () => {

@@ -107,7 +107,7 @@ describeWithMoto("pipe entry (run) end to end", () => {
     let out = "";
     // Colours are on under CI=true, as in Bitbucket; the assertions read plain text.
     const code = await run({ env, stdout: { write: (t: string) => (out += stripColors(t)) } });
-    const result = JSON.parse(readFileSync(join(env.BITBUCKET_PIPE_STORAGE_DIR, "result.json"), "utf8")) as PipeResult;
+    const result = JSON.parse(readFileSync(join(env.BITBUCKET_PIPE_STORAGE_DIR ?? "", "result.json"), "utf8")) as PipeResult;
     return { code, out, lines: out.trimEnd().split("\n"), result };
   }
 
@@ -221,7 +221,7 @@ describeWithMoto("pipe entry (run) end to end", () => {
     expect(held.code).toBe(1);
     expect(held.out).toMatch(/charlie is on hold/);
     expect(await keys("releases/charlie/payments-api/3.5.0/")).toEqual([]);
-    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: ok.result.releases[0].key }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: ok.result.releases[0]?.key }));
     expect(head.ContentType).toBe("application/json");
   });
 

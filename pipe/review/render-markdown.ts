@@ -94,7 +94,7 @@ function detailLines(review: Review): string[] {
       if (shared.length) lines.push("", `**${plural(single.length, "stack")} ${single.length === 1 ? "differs" : "differ"}:**`);
       for (const c of single) {
         // A lone stack is shown with its real names and values, not the placeholders.
-        lines.push("", `**${code(c.stacks[0])}**`, ...c.ownLines);
+        lines.push("", `**${code(c.stacks[0] ?? "")}**`, ...c.ownLines);
       }
     }
   }
@@ -134,11 +134,12 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
   const kept: string[] = [];
   let i = 0;
   for (; i < detail.length; i++) {
-    const cost = detail[i].length + 1;
+    const line = detail[i] ?? "";
+    const cost = line.length + 1;
     // Keep room for the pointer unless this is the last line and it fits.
     const needPointer = i < detail.length - 1 ? pointer.length + 2 : 0;
     if (cost + needPointer > room) break;
-    kept.push(detail[i]);
+    kept.push(line);
     room -= cost;
   }
   const trimmed = i < detail.length;

@@ -152,6 +152,8 @@ export async function writeZip(entries: Iterable<FileEntry>, outPath: string, op
         const results = await t.result;
         t.entries.forEach((e, i) => {
           const r = results[i];
+          // One result per entry of the batch, by construction.
+          if (r === undefined) throw new Error(`no compression result for ${e.name}`);
           const name = Buffer.from(e.name, "utf8");
           const offset = sink.offset;
           sink.write(localHeader({ name, method: r.method, crc: r.crc, compressedSize: r.data.length, size: r.size, dataDescriptor: false, zip64: false }));
