@@ -20,5 +20,7 @@ const slow = testFiles(join(__dirname, "__tests__")).filter((f) => NEEDS_MOTO_OR
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
+  // Every core (jest's default keeps one for itself): 13.7 s instead of 23.7 s on 2 cores, load average 4.5.
+  maxWorkers: "100%",
   testPathIgnorePatterns: ["/node_modules/", ...slow.map((f) => `<rootDir>/${relative(__dirname, f).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`)],
 };
