@@ -92,9 +92,9 @@ describe("Function: buildFleet", () => {
     }
     expect(error).toBeInstanceOf(WorkloadConfigError);
     expect((error as WorkloadConfigError).problems).toEqual([
-      `${envs[0].file}: config.memoryMb: memoryMb must be at least 128 (found 64)`,
-      `${envs[0].file}: config.logLevel: logLevel must be one of debug, info, warn, error (found "loud")`,
-      `${envs[1].file}: config: unknown setting greting; allowed: memoryMb, logLevel, greeting, reservedConcurrency`,
+      `${envs[0]?.file}: config.memoryMb: memoryMb must be at least 128 (found 64)`,
+      `${envs[0]?.file}: config.logLevel: logLevel must be one of debug, info, warn, error (found "loud")`,
+      `${envs[1]?.file}: config: unknown setting greting; allowed: memoryMb, logLevel, greeting, reservedConcurrency`,
     ]);
   });
 });
