@@ -76,7 +76,7 @@ describeWithTerraform("Function: planStacks with real terraform", () => {
   afterAll(() => removeDir(root));
 
   it("summarizes create, update, both replace orders, delete, forget and move from a real plan", () => {
-    const alpha = summaries[0];
+    const alpha = summaries[0]!;
     expect(alpha.status).toBe("changes");
     expect(alpha.resources.map((r) => [r.address, r.kind, r.replaceOrder ?? null, r.actionReason ?? null, r.replacePaths])).toEqual([
       ["terraform_data.a", "update", null, null, []],
@@ -89,7 +89,7 @@ describeWithTerraform("Function: planStacks with real terraform", () => {
       ["terraform_data.h2", "move", null, null, []],
     ]);
     expect(alpha.counts).toEqual({ create: 1, update: 2, replace: 2, delete: 1, read: 0, import: 0, move: 1, forget: 1 });
-    expect(alpha.resources[0].attributes).toEqual(expect.arrayContaining([{ path: "input", before: "one", after: "two" }]));
+    expect(alpha.resources[0]!.attributes).toEqual(expect.arrayContaining([{ path: "input", before: "one", after: "two" }]));
     expect(alpha.outputs).toEqual([
       { name: "plain", kind: "update", sensitive: false, before: "visible-1", after: "visible-2" },
       { name: "secret", kind: "update", sensitive: true, before: "(sensitive value)", after: "(sensitive value changed)" },
@@ -98,7 +98,7 @@ describeWithTerraform("Function: planStacks with real terraform", () => {
 
   it("turns a failing plan into an errored stack with Terraform's Error: line", () => {
     expect(summaries[1]).toMatchObject({ stack: "tenant-broken", status: "errored" });
-    expect(summaries[1].error).toMatch(/^terraform plan failed: Error: Reference to undeclared resource/);
+    expect(summaries[1]!.error).toMatch(/^terraform plan failed: Error: Reference to undeclared resource/);
   });
 
   it("never shows the sensitive variable or output values in any output", () => {
