@@ -1,8 +1,9 @@
 /**
- * The deployer's configuration, read from environment variables only (DESIGN.md §8): the five the Lambda
- * passes as build overrides, the project's own, and defaults for everything else. Pure: the caller passes
+ * The deployer's configuration, read from environment variables only: the five the Lambda passes as
+ * build overrides, the project's own, and defaults for everything else. Pure: the caller passes
  * the environment, so tests and the entry point read the same way. All problems are reported at once.
  */
+import { type HealthSettings, readHealthVariables } from "../core/health";
 import { NAME_RE, VERSION_RE } from "../core/patterns";
 import { isValidReleaseId } from "../core/version";
 import { DeployerConfigError } from "./errors";
@@ -38,9 +39,11 @@ export interface DeployerConfig {
   readonly maxArchiveFiles: number;
   /** CodeBuild's build id; "local" outside CodeBuild. */
   readonly buildId: string;
+  /** Alarms to watch and the bake after a successful apply (health.ts); undefined: no health gate. */
+  readonly health: HealthSettings | undefined;
 }
 
-/** The variables without which the deployer cannot know what to deploy (DESIGN.md §8). */
+/** The variables without which the deployer cannot know what to deploy. */
 export const REQUIRED_VARIABLES = [
   "FLEET_RELEASE_KEY",
   "FLEET_RELEASE_VERSION_ID",
@@ -101,6 +104,7 @@ export function readDeployerConfig(env: Env): DeployerConfig {
   };
   const maxArchiveBytes = positiveInt("FLEET_MAX_ARCHIVE_BYTES", DEFAULT_MAX_ARCHIVE_BYTES);
   const maxArchiveFiles = positiveInt("FLEET_MAX_ARCHIVE_FILES", DEFAULT_MAX_ARCHIVE_FILES);
+  const health = readHealthVariables(env, problems);
 
   if (problems.length > 0) throw new DeployerConfigError(`deployer configuration: ${problems.join("; ")}`);
 
@@ -126,6 +130,7 @@ export function readDeployerConfig(env: Env): DeployerConfig {
     maxArchiveBytes,
     maxArchiveFiles,
     buildId: value("CODEBUILD_BUILD_ID") ?? "local",
+    health,
   };
 }
 

@@ -1,13 +1,16 @@
 /**
- * One deploy, start to finish (DESIGN.md §1 step 7), over ports so that the order of steps and the
+ * One deploy, start to finish (what CodeBuild runs in a tenant account), over ports so that the order of steps and the
  * mapping of every outcome to a status record and an exit code live in one readable place:
  *
  *   record "started" → release key and object (exact version-id) → hold → superseded → version guard →
- *   download + checksums → safe extraction → record "applying" → terraform → deployed version → record result
+ *   download + checksums → safe extraction → record "applying" → terraform → deployed version →
+ *   health bake (when the environment has one) → record result
  *
  * The version guard runs before the download: a refused downgrade should not cost a large transfer.
  * Every stop is one line in the log (`✖ deploy <env> <version>: …`) and the same line in the record.
- * Success is recorded only after terraform succeeded AND the deployed version was written.
+ * Success is recorded only after terraform succeeded, the deployed version was written AND no health alarm
+ * went to ALARM during the bake. An unhealthy deploy stays applied (and recorded as deployed, so that a
+ * rollback is a downgrade the guard can allow); its record says failed and names the alarm.
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -19,6 +22,7 @@ import type { DeployerConfig } from "./config";
 import type { ArchiveLimits } from "./entry-rules";
 import { DeployFailedError, DeployRefusedError, DeploySkip } from "./errors";
 import type { ExtractResult } from "./extract";
+import { type AlarmReader, bake } from "./health";
 import { checkChecksums, checkManifest, checkRelease, checkReleaseKey, checkVersion, findSuperseding } from "./guards";
 import type { CentralBucket } from "./s3-store";
 import type { DeployedVersionParameter } from "./ssm-store";
@@ -38,6 +42,8 @@ export interface DeployPorts {
   readonly signal?: AbortSignal;
   /** The environment the apply command inherits. */
   readonly processEnv: Readonly<Record<string, string | undefined>>;
+  /** The health bake's alarm reader and wait; needed only when the configuration has a health gate. */
+  readonly health?: { readonly alarms: AlarmReader; readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> };
 }
 
 export interface DeployOutcome {
@@ -185,7 +191,11 @@ async function steps(
   } catch (err) {
     throw new DeployFailedError(`applied, but the deployed version was not recorded: ${(err as Error).message}`);
   }
-  return `applied release ${config.releaseId}; ${ports.deployedVersion.name} = ${config.version}`;
+  const done = `applied release ${config.releaseId}; ${ports.deployedVersion.name} = ${config.version}`;
+  if (!config.health) return done;
+  if (!ports.health) throw new DeployFailedError("applied, but no alarm reader was given for the health bake");
+  const healthy = await bake(config.health, { ...ports.health, now: ports.now, out, ...(ports.signal ? { signal: ports.signal } : {}) });
+  return `${done}; ${healthy}`;
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -1,11 +1,12 @@
 /**
- * The deployer CodeBuild runs in a tenant account (DESIGN.md §1 step 7, §8): `node dist/deployer/index.js`.
+ * The deployer CodeBuild runs in a tenant account: `node dist/deployer/index.js`.
  * Thin: read the configuration, build the AWS clients, run deploy.ts, set the exit code. It ships with
  * the tenant plumbing, never inside the artifact it verifies (see deployer/README.md).
  */
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { s3Settings } from "../core/aws-config";
@@ -14,6 +15,7 @@ import { readDeployerConfig } from "./config";
 import { deploy } from "./deploy";
 import { DeployerConfigError } from "./errors";
 import { extractArchive } from "./extract";
+import { CloudWatchAlarms, sleep } from "./health";
 import { CentralBucket } from "./s3-store";
 import { DeployedVersionParameter } from "./ssm-store";
 
@@ -52,6 +54,8 @@ async function run(): Promise<number> {
       now: () => new Date(),
       signal: stop.signal,
       processEnv: process.env,
+      // The alarms live in this (tenant) account and region, like the parameter.
+      ...(config.health ? { health: { alarms: new CloudWatchAlarms(new CloudWatchClient({})), sleep } } : {}),
     });
     return outcome.exitCode;
   } finally {

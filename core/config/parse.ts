@@ -1,5 +1,5 @@
 /**
- * The fleet configuration, from file texts to a validated {@link FleetConfig} (DESIGN.md §3). Pure: the
+ * The fleet configuration, from file texts to a validated {@link FleetConfig}. Pure: the
  * loader (cli/config-loader.ts) reads the directory, this decides. Every problem in every file is
  * collected, so one run shows them all, sorted by file and line.
  */
@@ -172,6 +172,19 @@ export function parseFleet(files: readonly SourceFile[], options: { dir?: string
       }
     }
   }
+
+  // ---- health: a bake that cannot end before the build times out would fail every deploy ----
+  if (fleet) {
+    const timeout = fleet.defaults.codebuild.timeoutMinutes;
+    for (const { parsed, data } of envs) {
+      const bake = data?.health?.bakeMinutes ?? 0;
+      if (bake >= timeout) {
+        const node = locate(parsed.doc, ["health", "bakeMinutes"]).node;
+        issues.push(at(parsed, node, `health.bakeMinutes ${bake} does not fit in the deploy build's ${timeout}-minute timeout (fleet.yaml defaults.codebuild.timeoutMinutes); shorten the bake or raise the timeout`));
+      }
+    }
+  }
+  // ---- end health ----
 
   issues.sort(compareIssues);
   warnings.sort(compareIssues);

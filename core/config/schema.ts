@@ -1,9 +1,13 @@
 /**
- * The one schema of each configuration file (DESIGN.md §3). Types are inferred from these schemas and the
- * editor JSON Schema (`fleet schema`) is generated from them, so the three cannot disagree.
+ * The one schema of each configuration file (fleet.yaml and one file per environment). Types are inferred
+ * from these schemas and the editor JSON Schema (`fleet schema`) is generated from them, so the three
+ * cannot disagree.
  * Objects are strict: an unknown key is a typo that must not pass silently.
  */
 import { z } from "zod";
+// ---- health (per-environment alarms and bake): core/health.ts owns the shape ----
+import { HealthSchema } from "../health";
+// ---- end health ----
 import { ACCOUNT_ID_RE, BITBUCKET_UUID_RE, BUCKET_RE, NAME_RE, ORG_ID_RE, REGION_RE, VERSION_RE } from "../patterns";
 
 const name = (what: string) =>
@@ -77,6 +81,9 @@ export const EnvironmentFileSchema = z
     tags: TagsSchema.default({}),
     hold: z.boolean().default(false).meta({ description: "true: no new releases reach this environment" }),
     pin: z.string().regex(VERSION_RE, "a SemVer version without build metadata, e.g. 1.4.2").optional().meta({ description: "Only this version may be released here" }),
+    // ---- health: alarms the deployer watches after each apply, and for how long ----
+    health: HealthSchema.optional(),
+    // ---- end health ----
   })
   .meta({ title: "cdktf-fleet environment", description: "One tenant environment in its own AWS account" });
 
