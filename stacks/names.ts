@@ -1,5 +1,5 @@
 /**
- * Fleet-wide names and ARNs (the contract in /shared/DESIGN.md and prompts/common.md), derived from data only.
+ * Fleet-wide names and ARNs (the contract every part of the fleet shares), derived from data only.
  * Every ARN is computed here as a plain string, never taken from a resource attribute, so that:
  *  - policies are literal JSON in the synthesized output (auditable, size-checkable at synth time, and
  *    parseable by the isolation test);
@@ -77,6 +77,7 @@ export const arn = {
   function: (p: string, region: string, account: string, name: string) => `arn:${p}:lambda:${region}:${account}:function:${name}`,
   logGroup: (p: string, region: string, account: string, name: string) => `arn:${p}:logs:${region}:${account}:log-group:${name}`,
   project: (p: string, region: string, account: string, name: string) => `arn:${p}:codebuild:${region}:${account}:project/${name}`,
+  alarm: (p: string, region: string, account: string, name: string) => `arn:${p}:cloudwatch:${region}:${account}:alarm:${name}`,
   parameter: (p: string, region: string, account: string, name: string) =>
     `arn:${p}:ssm:${region}:${account}:parameter/${name.replace(/^\//, "")}`,
   oidcProvider: (p: string, account: string, hostPath: string) => `arn:${p}:iam::${account}:oidc-provider/${hostPath}`,

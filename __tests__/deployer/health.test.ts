@@ -4,12 +4,14 @@
  * with a fast poll (the variables the tenant stack sets, plus the poll interval tests may shorten).
  */
 import type { ChildProcess } from "node:child_process";
+import { join } from "node:path";
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { statusKey } from "../../core/keys";
 import { describeWithMoto, startMoto, type Moto } from "../helpers/moto";
 import { removeDir, tempDir } from "../helpers/fs";
 import { APP, clients, createCentralBucket, deployedVersion, deployerEnv, ensureDeployerBundle, markerCommand, publishArtifact, stackFile, startDeployer, statusHistory, writeRelease, zipWithCli, type Clients } from "./fixtures";
-import { join } from "node:path";
+
+const REGION = "eu-west-1";
 
 describeWithMoto("deployer health bake (bundled, against moto's CloudWatch)", () => {
   let moto: Moto;
@@ -19,10 +21,10 @@ describeWithMoto("deployer health bake (bundled, against moto's CloudWatch)", ()
 
   beforeAll(async () => {
     ensureDeployerBundle();
-    moto = await startMoto();
+    moto = await startMoto({ region: REGION });
     aws = clients(moto);
-    cloudwatch = new CloudWatchClient({ region: moto.env.AWS_REGION, endpoint: moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
-    await createCentralBucket(aws.s3, moto.env.AWS_REGION);
+    cloudwatch = new CloudWatchClient({ region: REGION, endpoint: moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    await createCentralBucket(aws.s3, REGION);
     work = tempDir("fleet-health-test-");
   });
 
