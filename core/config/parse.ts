@@ -40,13 +40,13 @@ export function stemOf(path: string): string {
 const FLEET_HINT = "fleet.yaml needs central (accountId, region, artifactBucket, stateBucket, bitbucket), app (name) and defaults (region)";
 const ENV_HINT = "an environment file needs at least name, accountId (quoted) and wave";
 
-function at(parsed: ParsedYaml, node: Node | undefined, message: string): ConfigIssue {
+export function at(parsed: ParsedYaml, node: Node | undefined, message: string): ConfigIssue {
   const { line, col } = startOf(node, parsed.lines);
   return { file: parsed.file.path, line, col, message };
 }
 
 /** Validates one parsed file against its schema; pushes one issue per problem, pointing at the node. */
-function validate<S extends z.ZodType>(schema: S, parsed: ParsedYaml, issues: ConfigIssue[]): z.output<S> | undefined {
+export function validate<S extends z.ZodType>(schema: S, parsed: ParsedYaml, issues: ConfigIssue[]): z.output<S> | undefined {
   const result = schema.safeParse(parsed.value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
