@@ -5,6 +5,7 @@
  * a deploy counts as succeeded only if none of its alarms was seen in ALARM during the bake.
  */
 import { z } from "zod";
+import { BUILD_VAR } from "./build-variables";
 
 /**
  * CloudWatch allows 1–255 characters. We allow the printable characters alarm names use in practice and
@@ -54,11 +55,11 @@ export type Health = z.output<typeof HealthSchema>;
 // ------------------------------------------------------------------ build variables
 
 /** JSON list of alarm names, set on the deploy project by the tenant stack. */
-export const HEALTH_ALARMS_VARIABLE = "FLEET_HEALTH_ALARMS";
+export const HEALTH_ALARMS_VARIABLE = BUILD_VAR.healthAlarms;
 /** Bake time in minutes, set on the deploy project by the tenant stack. */
-export const HEALTH_BAKE_VARIABLE = "FLEET_HEALTH_BAKE_MINUTES";
+export const HEALTH_BAKE_VARIABLE = BUILD_VAR.healthBakeMinutes;
 /** Seconds between two looks at the alarms; tests and the local run shorten it. */
-export const HEALTH_POLL_VARIABLE = "FLEET_HEALTH_POLL_SECONDS";
+export const HEALTH_POLL_VARIABLE = BUILD_VAR.healthPollSeconds;
 export const DEFAULT_POLL_SECONDS = 20;
 
 /** The variables that carry an environment's health settings to its deployer (none without `health:`). */
