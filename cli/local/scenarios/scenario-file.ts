@@ -23,7 +23,7 @@ export const MAX_SCENARIO_TENANTS = 300;
 
 const Version = z.string().regex(VERSION_RE, "a SemVer version without build metadata, e.g. 1.4.2");
 const TenantName = z.string().regex(NAME_RE, "a tenant name such as t07");
-const FaultSchema = z.enum(FAULTS, { error: `one of ${FAULTS.join(", ")}` });
+const FaultSchema = z.enum(FAULTS);
 
 export const ScenarioFileSchema = z
   .strictObject({
@@ -46,13 +46,13 @@ export const ScenarioFileSchema = z
       .meta({ description: "Each is published; all but the last are rolled out fault-free first" }),
     rollout: RolloutPolicySchema.optional().meta({ description: "The rollout policy (as in fleet.yaml)" }),
     faults: z
-      .record(TenantName, z.union([FaultSchema, z.array(FaultSchema).min(1)]))
+      .record(TenantName, z.union([FaultSchema, z.array(FaultSchema).min(1)], { error: `a fault or a list of faults: ${FAULTS.join(", ")}` }))
       .default({})
       .meta({ description: "Per tenant, the fault (or faults) injected into the last version's rollout" }),
     hold: z.array(TenantName).default([]).meta({ description: "Generated tenants on hold: skipped by every rollout" }),
     pin: z.record(TenantName, Version).default({}).meta({ description: "Generated tenants pinned to a version" }),
     resume: z.boolean().default(false).meta({ description: "After a halt: clear the faults, resume the rollout once and run it to its end" }),
-    expect: z.enum(["halted", "completed"], { error: "halted or completed" }).meta({ description: "How the last rollout must end for exit 0" }),
+    expect: z.enum(["halted", "completed"]).meta({ description: "How the last rollout must end for exit 0" }),
   })
   .meta({ title: "cdktf-fleet local scenario" });
 
