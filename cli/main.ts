@@ -15,7 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   release: { summary: "release --app A --version V --to env|wave:N ...  write release objects", load: async () => (await import("./commands/release")).release },
   status: { summary: "status [--app A] [--format table|json]    what runs where", load: async () => (await import("./commands/status")).status },
   review: { summary: "review --plans <file|dir>... [--format markdown|json]  summarize terraform plans", load: async () => (await import("./commands/review")).review },
-  local: { summary: "local [--drill]                           the whole chain on a local AWS", load: async () => (await import("./commands/local")).local },
+  local: { summary: "local [--drill | --scenario FILE [--report OUT.json]]  the whole chain on a local AWS", load: async () => (await import("./commands/local")).local },
 };
 
 /** Commands that create AWS SDK clients (`local` says it on its own first screen). */
