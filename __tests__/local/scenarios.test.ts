@@ -4,7 +4,7 @@
  * Each scenario is small (3–6 tenants); the builds apply nothing (the scenario's apply step), since the
  * subject is rollout control.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { main } from "../../cli/main";
 import type { ScenarioReport } from "../../cli/local/scenarios/report";
@@ -22,12 +22,12 @@ describeWithMoto("fleet local --scenario (the shipped scenarios on moto)", () =>
   });
   afterAll(() => removeDir(work));
 
-  async function run(name: string): Promise<{ code: number; report: ScenarioReport; text: string }> {
+  async function run(name: string, file = join(ROOT, "scenarios", `${name}.yaml`), quietOnFailure = false): Promise<{ code: number; report: ScenarioReport; text: string }> {
     const out = capture();
     const reportFile = join(work, `${name}.json`);
-    const code = await main({ argv: ["local", "--scenario", join(ROOT, "scenarios", `${name}.yaml`), "--report", reportFile, "--quiet"], env: process.env, cwd: ROOT, stdout: out, stderr: out });
+    const code = await main({ argv: ["local", "--scenario", file, "--report", reportFile, "--quiet"], env: process.env, cwd: ROOT, stdout: out, stderr: out });
     const text = out.text();
-    if (code !== 0) console.log(text);
+    if (code !== 0 && !quietOnFailure) console.log(text);
     return { code, report: JSON.parse(readFileSync(reportFile, "utf8")) as ScenarioReport, text };
   }
   const pick = (t: Tenants, keys: (keyof Tenants[string])[]) => Object.fromEntries(Object.entries(t).map(([env, r]) => [env, Object.fromEntries(keys.map((k) => [k, r[k]]))]));
@@ -94,4 +94,45 @@ describeWithMoto("fleet local --scenario (the shipped scenarios on moto)", () =>
       t04: { result: "succeeded", version: "1.1.0", builds: 1 },
     });
   }, 240_000);
+
+  it("exits 1 when the rollout does not end as the scenario expects, and still writes the report", async () => {
+    // Prepare: one version, a failing tenant, no tolerance, yet "completed" expected
+    const file = join(work, "wrong-expectation.yaml");
+    writeFileSync(file, 'tenants: 3\nversions: ["1.0.0"]\nrollout: { maxConcurrent: 1, tenantTimeoutMinutes: 2 }\nfaults: { t02: apply-fails }\nexpect: completed\n');
+    // Act
+    const { code, report, text } = await run("wrong-expectation", file, true);
+    // Assess
+    expect(code).toBe(1);
+    expect(text).toContain("✖ scenario");
+    expect(text).toContain("the rollout of 1.0.0 ended halted");
+    expect(report.rollout.state).toBe("halted");
+    expect(report.tenants.t02).toMatchObject({ result: "failed", version: null, builds: 1 });
+    expect(report.tenants.t03).toMatchObject({ result: "not-started", started: false });
+  }, 240_000);
+});
+
+describe("fleet local --scenario: bad input stops before anything starts", () => {
+  async function local(argv: string[]) {
+    const out = capture();
+    const err = capture();
+    const code = await main({ argv: ["local", ...argv], env: process.env, cwd: ROOT, stdout: out, stderr: err });
+    return { code, text: out.text() + err.text() };
+  }
+
+  it("reports a bad scenario file with file:line:col, without a stack trace (exit 1)", async () => {
+    const dir = tempDir("fleet-bad-scenario-");
+    writeFileSync(join(dir, "bad.yaml"), 'tenants: 4\nwaves: [1, 2]\nversions: ["1.0.0"]\nfaults: { t09: melts }\nexpect: done\n');
+    const { code, text } = await local(["--scenario", join(dir, "bad.yaml")]);
+    expect(code).toBe(1);
+    expect(text).toMatch(/bad\.yaml:4:16: faults\.t09: a fault or a list of faults/);
+    expect(text).toMatch(/bad\.yaml:5:9: expect: found the text "done"; allowed: halted, completed/);
+    expect(text).not.toMatch(/\n\s+at /);
+    removeDir(dir);
+  });
+
+  it("refuses --scenario with --drill (exit 2)", async () => {
+    const { code, text } = await local(["--scenario", join(ROOT, "scenarios", "hold.yaml"), "--drill"]);
+    expect(code).toBe(2);
+    expect(text).toContain("--scenario cannot be combined with --drill");
+  });
 });
