@@ -32,8 +32,8 @@ export function checkTransition(prev: RolloutState | undefined, next: RolloutSta
     if (t.attempt !== p.attempt + 1) out.push({ rule: "one-release-per-attempt", detail: `${t.env}: attempt ${p.attempt} → ${t.attempt}` });
     if (prev.phase !== "running" && !resumed) out.push({ rule: "no-start-after-halt", detail: `${t.env} started while the rollout was ${prev.phase}` });
     if (t.state === "rolled-back" || p.state === "rolled-back") out.push({ rule: "rolled-back-stays", detail: `${t.env} offered ${next.version} again after its rollback` });
-    const earlier = next.tenants.filter((x) => x.wave < t.wave && (x.state === "pending" || x.state === "in-flight"));
-    if (earlier.length > 0) out.push({ rule: "wave-order", detail: `${t.env} (wave ${t.wave}) started while ${earlier[0]!.env} (wave ${earlier[0]!.wave}) was ${earlier[0]!.state}` });
+    const earlier = next.tenants.find((x) => x.wave < t.wave && (x.state === "pending" || x.state === "in-flight"));
+    if (earlier) out.push({ rule: "wave-order", detail: `${t.env} (wave ${t.wave}) started while ${earlier.env} (wave ${earlier.wave}) was ${earlier.state}` });
     const bakeMs = next.policy.bakeMinutes * 60_000;
     const last = next.waves.filter((w) => w.wave < t.wave && w.size > 0 && w.doneAt !== undefined).at(-1);
     // `now` is the simulation's clock; controllers read it with up to a second of jitter.
