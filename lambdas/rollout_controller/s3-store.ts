@@ -23,6 +23,7 @@ const missing = (err: unknown): boolean => status(err) === 404 || (err as { name
 
 /** Below this the local clock is trusted (the Date header has one-second resolution). */
 const SKEW_TOLERANCE_MS = 1_000;
+let clocks = 0;
 
 export class S3RolloutStore implements RolloutStore {
   private offsetMs: number | undefined;
@@ -43,7 +44,8 @@ export class S3RolloutStore implements RolloutStore {
         }
         return out;
       },
-      { step: "deserialize", name: "fleetStorageClock" },
+      // One per store: several stores may share a client (the CLI and the tests do).
+      { step: "deserialize", name: `fleetStorageClock${++clocks}` },
     );
   }
 
