@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { loadFleet } from "../../core/config/loader";
 import { startRollout } from "../../core/rollout";
-import { S3RolloutStore } from "../../lambdas/rollout_controller/s3-store";
+import { S3RolloutStore } from "../../core/rollout/s3-store";
 import { createS3 } from "../../pipe/aws";
 import { ensureBuilt } from "../helpers/bundles";
 import { removeDir, tempDir } from "../helpers/fs";
