@@ -45,4 +45,14 @@ describe("Construct: RolloutController", () => {
       Statement: [{ Principal: { Service: "lambda.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "210987654321" } } }],
     });
   });
+
+  it("lets the pipe's uploader start rollouts (read status/ and rollouts/, write rollouts/) without writing status records", () => {
+    const extra = Object.values(resources(central(), "aws_iam_role_policy")).find((p) => p.name === "start-rollouts");
+    expect(String(extra?.role)).toContain("uploader-role");
+    const doc = parsePolicy(extra?.policy);
+    const me: RequestPrincipal = { arn: "arn:aws:iam::210987654321:role/fleet-uploader", account: "210987654321", tags: {} };
+    const can = (action: string, key: string) => policyAllows(doc, { principal: me, action, resource: `arn:aws:s3:::acme-fleet-artifacts/${key}` }) !== undefined;
+    expect([can("s3:GetObject", "status/alpha/payments-api/x.json"), can("s3:PutObject", "rollouts/payments-api/x/state.json")]).toEqual([true, true]);
+    expect([can("s3:PutObject", "status/alpha/payments-api/x.json"), can("s3:DeleteObject", "rollouts/payments-api/x/state.json")]).toEqual([false, false]);
+  });
 });
