@@ -30,11 +30,12 @@ export const CONTROLLER = {
 } as const;
 
 /**
- * 1 GB for CPU: a step parses, validates and rewrites the state of up to 1,000 tenants. 60 s covers a step
- * that releases a wave (up to 16 conditional puts at a time) with the SDK's retries.
+ * 1 GB for CPU: a step parses, validates and rewrites the state of up to 1,000 tenants. 90 s: up to 45 s
+ * waiting for a bake end or a timeout (lambdas/rollout_controller/handler.ts), then a step that releases
+ * (up to 16 conditional puts at a time) with the SDK's retries.
  */
 export const CONTROLLER_MEMORY_MB = 1024;
-export const CONTROLLER_TIMEOUT_S = 60;
+export const CONTROLLER_TIMEOUT_S = 90;
 /** Two retries, then the failures queue; a step older than 1 h is moot (the schedule has moved on). */
 export const CONTROLLER_ASYNC = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 } as const;
 const QUEUE_RETENTION_SECONDS = 1_209_600;

@@ -37,13 +37,18 @@ export async function runRollout(rc: RolloutContext, o: RunOptions): Promise<num
     state = r.state;
   }
   const deadline = Date.now() + o.timeoutMs;
+  let wakeAt: number | null = null;
+  let now = 0;
   while (!over(state)) {
     if (Date.now() > deadline) {
       o.out.write(`✖ still ${state.phase} after ${Math.round(o.timeoutMs / 1000)} s; the rollout keeps going with the controller (fleet rollout status --rollout ${state.rolloutId})\n`);
       return 1;
     }
-    await sleep(o.intervalMs);
+    // Wake for a bake end or a timeout sooner than the interval, so the next wave starts on time.
+    await sleep(wakeAt === null ? o.intervalMs : Math.min(o.intervalMs, Math.max(0, wakeAt - now) + 100));
     const r = await step(rc.store, rc.app, state.rolloutId);
+    wakeAt = r.wakeAt;
+    now = r.now;
     print(r.log);
     state = r.state;
   }

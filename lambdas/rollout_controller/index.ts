@@ -24,5 +24,6 @@ export async function handler(event: unknown): Promise<ControllerResult> {
     config: () => (config ??= readControllerConfig(process.env)),
     store: (c) => (store ??= new S3RolloutStore(new S3Client({ ...s3Settings(process.env) }), c.artifactBucket)),
     log,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });
 }
