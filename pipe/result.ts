@@ -23,6 +23,8 @@ export interface PipeResult {
   gate: { lint: StepStatus; test: StepStatus; sonar: StepStatus; sonarProjectKey?: string; sonarAnalysisId?: string; sonarDashboardUrl?: string };
   releases: { env: string; key: string; releaseId: string }[];
   review?: { ok: boolean; summary: string };
+  /** MODE rollout: the rollout started (or found running). */
+  rolloutId?: string;
   finishedAt?: string;
 }
 

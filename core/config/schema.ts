@@ -40,10 +40,11 @@ export const CodeBuildDefaultsSchema = z.strictObject({
 
 /** A whole number, or a percentage written as text ("25%"). */
 const PERCENT_RE = /^(100|[1-9]?[0-9])%$/;
-const countOrPercent = (min: number) =>
-  z.union([z.number().int().min(min), z.string().regex(PERCENT_RE)], {
-    error: `a whole number ≥ ${min}, or a percentage from 0% to 100% written in quotes, such as "25%"`,
-  });
+const countOrPercent = (min: number) => {
+  // The same words whichever branch zod reports (a number that is too small, text that is not a percentage).
+  const allowed = `a whole number ≥ ${min}, or a percentage from 0% to 100% written in quotes, such as "25%"`;
+  return z.union([z.number().int(allowed).min(min, allowed), z.string().regex(PERCENT_RE, allowed)], { error: allowed });
+};
 
 export const RolloutPolicySchema = z
   .strictObject({

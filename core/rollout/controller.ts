@@ -25,6 +25,10 @@ export interface StepResult {
   readonly log: readonly string[];
   /** Compare-and-swap races lost (and retried) in this step. */
   readonly conflicts: number;
+  /** When the next step would change something without new input (see Decision.wakeAt). */
+  readonly wakeAt: number | null;
+  /** The storage time this step decided at. */
+  readonly now: number;
 }
 
 /** Attempts before a step gives up to a busier controller (which will have done the work). */
@@ -96,7 +100,7 @@ export async function step(store: RolloutStore, app: string, rolloutId: string):
       if ((await store.writeState(acked, etag)) !== undefined) state = acked;
       else conflicts++;
     }
-    return { state, written, log: d.log, conflicts };
+    return { state, written, log: d.log, conflicts, wakeAt: d.wakeAt, now };
   }
   throw new RolloutContentionError(`rollout ${rolloutId} of ${app}: the state changed ${MAX_TRIES} times while this controller decided; another controller is moving it`);
 }

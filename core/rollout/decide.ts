@@ -39,6 +39,11 @@ export interface Decision {
   readonly changed: boolean;
   /** What happened, one line each, for logs and `fleet rollout run`. */
   readonly log: readonly string[];
+  /**
+   * The next moment this decision would change without any new input (a bake ends, a tenant times out),
+   * in ms, or null. A controller that is awake anyway may wait for it instead of the next schedule.
+   */
+  readonly wakeAt: number | null;
 }
 
 export interface WaveCounts {
@@ -145,6 +150,23 @@ function startTenants(ctx: Ctx): void {
   }
 }
 
+/** The earliest bake end or tenant timeout still ahead. */
+function nextWake(s: RolloutState, now: number): number | null {
+  let at = Infinity;
+  const limit = s.policy.tenantTimeoutMinutes * 60_000;
+  for (const t of s.tenants) if (t.state === "in-flight" && t.startedAt !== undefined) at = Math.min(at, Date.parse(t.startedAt) + limit);
+  if (s.phase === "running" && s.policy.bakeMinutes > 0) {
+    const counts = countTenants(s).waves;
+    const index = s.waves.findIndex((w) => (counts.get(w.wave)?.pending ?? 0) + (counts.get(w.wave)?.inFlight ?? 0) > 0);
+    const last = s.waves.slice(0, Math.max(0, index)).reverse().find((w) => w.size > 0 && w.doneAt !== undefined);
+    if (index > 0 && last?.doneAt !== undefined) {
+      const end = Date.parse(last.doneAt) + s.policy.bakeMinutes * 60_000;
+      if (end > now) at = Math.min(at, end);
+    }
+  }
+  return at === Infinity ? null : at;
+}
+
 /** The whole decision; `now` is the storage's clock in milliseconds. Never mutates `state`. */
 export function decide(state: RolloutState, input: DecideInput, now: number): Decision {
   const s: RolloutState = { ...state, tenants: state.tenants.slice(), waves: state.waves.slice(), outbox: state.outbox.slice() };
@@ -158,7 +180,8 @@ export function decide(state: RolloutState, input: DecideInput, now: number): De
     s.revision = state.revision + 1;
     s.updatedAt = ctx.iso;
   }
-  return { state: ctx.changed ? s : state, releases: (ctx.changed ? s : state).outbox, changed: ctx.changed, log: ctx.log };
+  const out = ctx.changed ? s : state;
+  return { state: out, releases: out.outbox, changed: ctx.changed, log: ctx.log, wakeAt: nextWake(out, now) };
 }
 
 /** The state once the given releases are stored: they leave the outbox. */

@@ -29,7 +29,15 @@ export interface ControllerDeps {
   readonly config: () => ControllerConfig;
   readonly store: (config: ControllerConfig) => RolloutStore;
   readonly log: (line: ControllerLog) => void;
+  readonly sleep: (ms: number) => Promise<void>;
 }
+
+/**
+ * A bake that ends, or a tenant that times out, within this many ms is waited for in this invocation
+ * rather than left to the next one-minute schedule: the next wave starts when its bake ends, not up to a
+ * minute later. Below the function's timeout (stacks/rollout-controller.ts) with room for the step itself.
+ */
+export const WAIT_BUDGET_MS = 45_000;
 
 export type ControllerResult = { readonly rolloutId: string | null; readonly phase: string | null; readonly written: number };
 
@@ -58,7 +66,15 @@ export async function handleControllerEvent(event: unknown, deps: ControllerDeps
     return { rolloutId: null, phase: null, written: 0 };
   }
   try {
-    const r = await step(store, config.app, rolloutId);
+    let r = await step(store, config.app, rolloutId);
+    let waited = 0;
+    while (r.wakeAt !== null && r.wakeAt > r.now && r.wakeAt - r.now + waited <= WAIT_BUDGET_MS) {
+      const ms = r.wakeAt - r.now + 100;
+      await deps.sleep(ms);
+      waited += ms;
+      const next = await step(store, config.app, rolloutId);
+      r = { ...next, written: [...r.written, ...next.written], log: [...r.log, ...next.log], conflicts: r.conflicts + next.conflicts };
+    }
     const summary = summarize(r.state);
     deps.log({ level: "info", message: "rollout_controller", trigger, rolloutId, phase: r.state.phase, written: r.written.length, conflicts: r.conflicts, counts: summary.counts, events: r.log });
     return { rolloutId, phase: r.state.phase, written: r.written.length };

@@ -8,7 +8,7 @@ import { s3Settings } from "../../core/aws-config";
 import type { RolloutStore } from "../../core/rollout/store";
 import { readControllerConfig, type ControllerConfig } from "./config";
 import { handleControllerEvent, type ControllerLog, type ControllerResult } from "./handler";
-import { S3RolloutStore } from "./s3-store";
+import { S3RolloutStore } from "../../core/rollout/s3-store";
 
 let config: ControllerConfig | undefined;
 let store: RolloutStore | undefined;
@@ -24,5 +24,6 @@ export async function handler(event: unknown): Promise<ControllerResult> {
     config: () => (config ??= readControllerConfig(process.env)),
     store: (c) => (store ??= new S3RolloutStore(new S3Client({ ...s3Settings(process.env) }), c.artifactBucket)),
     log,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });
 }

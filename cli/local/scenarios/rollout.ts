@@ -8,7 +8,7 @@
  */
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { newestRollout, requestCommand, startRollout, summarize, type RolloutState, type RolloutStore } from "../../../core/rollout";
-import { S3RolloutStore } from "../../../lambdas/rollout_controller/s3-store";
+import { S3RolloutStore } from "../../../core/rollout/s3-store";
 import { CONTROLLER_FUNCTION } from "../functions";
 import type { ScenarioResult, World } from "../model";
 import { injectFaults } from "./faults";
