@@ -15,6 +15,7 @@ export const NOT_PROVISIONED: Readonly<Record<string, string>> = {
   aws_s3_bucket_ownership_controls: "moto does not model object ownership",
   aws_s3_bucket_server_side_encryption_configuration: "encryption at rest does not change the chain",
   aws_s3_bucket_lifecycle_configuration: "no object expires during a local run",
+  aws_cloudwatch_metric_alarm: "no stack alarms locally (the environments' health alarms are created by the local world itself)",
   aws_s3_object: "the local CodeBuild runs the bundled deployer (dist/deployer) itself instead of the buildspec that downloads this object",
   "data.aws_iam_policy_document": "read only: rendered where it is referenced",
   "data.aws_caller_identity": "read only: resolved where it is referenced",

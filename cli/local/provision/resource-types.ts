@@ -3,7 +3,6 @@
  * for one resource. The two larger entries (event targets, CodeBuild projects) have their own files.
  */
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutBucketVersioningCommand, type BucketLocationConstraint } from "@aws-sdk/client-s3";
-import { PutMetricAlarmCommand, SetAlarmStateCommand, type ComparisonOperator, type Statistic } from "@aws-sdk/client-cloudwatch";
 import { CreateEventBusCommand, PutPermissionCommand, PutRuleCommand } from "@aws-sdk/client-eventbridge";
 import { CreateQueueCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { PutParameterCommand, type ParameterType } from "@aws-sdk/client-ssm";
@@ -103,27 +102,6 @@ const ssmParameter: ResourceType = ({ plan, placement: p }) =>
     await (await c.ssm(p)).send(new PutParameterCommand({ Name: str(cfg.name), Value: str(cfg.value) ?? "", Type: (str(cfg.type) ?? "String") as ParameterType, Overwrite: true, ...(str(cfg.description) ? { Description: str(cfg.description) } : {}) }));
   });
 
-/** moto keeps metric alarms and their state: health gates can watch them. Created OK, as a fresh alarm with data. */
-const metricAlarm: ResourceType = ({ plan, placement: p }) =>
-  plan(1, async (c, cfg) => {
-    const cw = await c.cloudwatch(p);
-    const AlarmName = str(cfg.alarm_name);
-    const num = (v: JsonObject[string] | undefined): number | undefined => (str(v) === undefined ? undefined : Number(str(v)));
-    await cw.send(
-      new PutMetricAlarmCommand({
-        AlarmName,
-        Namespace: str(cfg.namespace),
-        MetricName: str(cfg.metric_name),
-        Statistic: str(cfg.statistic) as Statistic | undefined,
-        Period: num(cfg.period),
-        EvaluationPeriods: num(cfg.evaluation_periods) ?? 1,
-        Threshold: num(cfg.threshold),
-        ComparisonOperator: (str(cfg.comparison_operator) ?? "GreaterThanThreshold") as ComparisonOperator,
-      }),
-    );
-    await cw.send(new SetAlarmStateCommand({ AlarmName, StateValue: "OK", StateReason: "created by the local run" }));
-  });
-
 /** Types created in the local AWS, and the CodeBuild project read for the local CodeBuild. */
 export const RESOURCE_TYPES: Readonly<Record<string, ResourceType>> = {
   aws_s3_bucket: s3Bucket,
@@ -136,6 +114,5 @@ export const RESOURCE_TYPES: Readonly<Record<string, ResourceType>> = {
   aws_cloudwatch_event_rule: eventRule,
   aws_cloudwatch_event_target: eventTarget,
   aws_ssm_parameter: ssmParameter,
-  aws_cloudwatch_metric_alarm: metricAlarm,
   aws_codebuild_project: codeBuildProject,
 };
