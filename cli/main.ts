@@ -3,7 +3,7 @@
  * FleetError → its message, no stack, its exit code (1, or 2 for usage); anything else is a bug → stack, 1.
  * Commands are loaded lazily so that `fleet status` does not pay for cdktf.
  */
-import { FleetError, UsageError } from "../core/errors";
+import { FleetError, UsageError, fileSystemError } from "../core/errors";
 import type { Command, CommandContext } from "./context";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -51,9 +51,11 @@ export async function main(ctx: CommandContext): Promise<number> {
     const command = await entry.load();
     return await command({ ...ctx, argv: rest });
   } catch (err) {
-    if (err instanceof FleetError) {
-      ctx.stderr.write(`✖ ${err.message}\n`);
-      return err.exitCode;
+    // A file-system error on a path the user named (ENOENT, EISDIR, EACCES, ENOSPC, …) is theirs to fix.
+    const known = err instanceof FleetError ? err : fileSystemError(err);
+    if (known) {
+      ctx.stderr.write(`✖ ${known.message}\n`);
+      return known.exitCode;
     }
     ctx.stderr.write(`✖ internal error (a bug in cdktf-fleet, please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 1;

@@ -1,6 +1,6 @@
 /**
  * `central`: the artifact bucket and its policy, the Bitbucket OIDC uploader, and one forwarding rule per
- * environment from the default bus to that tenant's `fleet-inbound` bus (DESIGN.md §1 steps 3–5, §5).
+ * environment from the default bus to that tenant's `fleet-inbound` bus.
  */
 import { Annotations } from "cdktf";
 import type { Construct } from "constructs";
@@ -26,6 +26,9 @@ import {
   forwarderPolicies,
   stateRolePolicy,
   stateRoleTrust,
+  REVIEWER_ROLE,
+  reviewerPolicy,
+  reviewerTrust,
   uploaderPolicy,
   uploaderTrust,
 } from "./central-policies";
@@ -98,6 +101,13 @@ export class CentralStack extends FleetStack {
       maxSessionDuration: 3600,
     });
     new IamRolePolicy(this, "uploader-policy", { name: "publish", role: uploader.name, policy: policyJson(uploaderPolicy(config)) });
+    // Review steps (pull requests) get their own role: they read artifacts and status, and cannot release.
+    const reviewer = new IamRole(this, "reviewer-role", {
+      name: REVIEWER_ROLE,
+      assumeRolePolicy: policyJson(reviewerTrust(config)),
+      maxSessionDuration: 3600,
+    });
+    new IamRolePolicy(this, "reviewer-policy", { name: "read", role: reviewer.name, policy: policyJson(reviewerPolicy(config)) });
 
     // --- Forwarder role ----------------------------------------------------------------------------------
     const forwarder = new IamRole(this, "forwarder-role", {
