@@ -1,5 +1,5 @@
 /**
- * Every pipe variable, read and checked in one place before anything runs (reference §3). The
+ * Every pipe variable, read and checked in one place before anything runs. The
  * variables table in pipe/README.md documents exactly these names and defaults.
  */
 import { existsSync, readFileSync } from "node:fs";

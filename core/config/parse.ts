@@ -1,5 +1,5 @@
 /**
- * The fleet configuration, from file texts to a validated {@link FleetConfig} (DESIGN.md §3). Pure: the
+ * The fleet configuration, from file texts to a validated {@link FleetConfig}. Pure: the
  * loader (core/config/loader.ts) reads the directory, this decides. Every problem in every file is
  * collected, so one run shows them all, sorted by file and line.
  */

@@ -1,5 +1,5 @@
 /**
- * The one schema of each configuration file (DESIGN.md §3). Types are inferred from these schemas and the
+ * The one schema of each configuration file. Types are inferred from these schemas and the
  * editor JSON Schema (`fleet schema`) is generated from them, so the three cannot disagree.
  * Objects are strict: an unknown key is a typo that must not pass silently.
  */
