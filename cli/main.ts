@@ -1,5 +1,5 @@
 /**
- * The `fleet` command (README.md lists every command). This file is the one place that turns errors into exit codes:
+const AWS_COMMANDS = new Set(["publish", "release", "status", "rollout", "rollback", "doctor", "decommission"]);
  * FleetError → its message, no stack, its exit code (1, or 2 for usage); anything else is a bug → stack, 1.
  * Commands are loaded lazily so that `fleet status` does not pay for cdktf.
  */

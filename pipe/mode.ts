@@ -1,5 +1,5 @@
 /**
- * Which job the pipe does in this step (reference §4): `review` on pull-request pipelines
+ * Which job the pipe does in this step: `review` on pull-request pipelines
  * (`BITBUCKET_PR_ID` set), `publish` on branch and tag builds, `release` only when asked for with
  * `MODE: 'release'` (a manual promote step), `rollout` only when asked for with `MODE: 'rollout'` (start a
  * rollout through the waves, typically the step after publish on merge). `MODE` always wins.

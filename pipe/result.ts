@@ -1,5 +1,5 @@
 /**
- * The pipe's result file (reference §3): `$BITBUCKET_PIPE_STORAGE_DIR/result.json`, readable by later
+ * The pipe's result file: `$BITBUCKET_PIPE_STORAGE_DIR/result.json`, readable by later
  * pipes of the same pipeline (through the shared storage dir) and by people debugging a run.
  */
 import { mkdirSync, writeFileSync } from "node:fs";

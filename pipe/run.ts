@@ -1,5 +1,5 @@
 /**
- * The pipe, start to finish (gate, package, publish, release). `run()` never throws: every outcome ends in one
+ * The pipe, start to finish: gate, package, publish, release. `run()` never throws: every outcome ends in one
  * `✔ …` line and exit 0, or one `✖ …` line and exit 1, and a result.json in the pipe's storage dir.
  *
  * publish: variables → lint → test → sonar scan + quality gate → synth → package → publish → releases

@@ -1,4 +1,4 @@
-// The esbuild options of every runnable part (DESIGN.md §8), explicit here rather than in flags, and shared
+// The esbuild options of every runnable part, explicit here rather than in flags, and shared
 // by scripts/build.mjs and the benchmarks (which measure exactly what ships):
 // - the CLI and the cdktf app keep node_modules external (they run from this checkout);
 // - the Lambda and the deployer are self-contained bundles: they run where this checkout is not

@@ -1,6 +1,7 @@
 /**
  * `central`: the artifact bucket and its policy, the Bitbucket OIDC uploader, and one forwarding rule per
- * environment from the default bus to that tenant's `fleet-inbound` bus.
+ * environment from the default bus to that tenant's `fleet-inbound` bus; and the rollout controller
+ * (stacks/rollout-controller.ts).
  */
 import { Annotations } from "cdktf";
 import type { Construct } from "constructs";

@@ -5,12 +5,14 @@
  *    tenants (how the cost grows with the fleet).
  * 2. Controller overhead per wave: in virtual time, from the last finished status of a wave to the first
  *    release of the next, minus the bake and the event delivery delay; plus the CPU of the slowest step.
+ *    Also what the in-memory store does not pay and S3 does: serializing, parsing and validating the
+ *    1,000-tenant state once per read and write (the S3 store's codec), median of 20.
  * 3. Invariants on N random scenarios (fleets, policies, faults, duplicates, delays, racing controllers,
  *    halt/resume), every stored transition checked.
  * Prints one JSON object.
  */
 import type { RolloutPolicy } from "../../core/config/schema";
-import type { RolloutState } from "../../core/rollout";
+import { RolloutStateSchema, type RolloutState } from "../../core/rollout";
 import { rng, simulate, type SimOptions } from "./simulate";
 
 const median = (xs: readonly number[]): number => {
@@ -53,6 +55,20 @@ async function cpuPerEvent(n: number, runs: number): Promise<{ usPerEvent: numbe
     usPerEvent.push(last.stepCpuUs / last.statusEvents);
   }
   return { usPerEvent, steps: last?.steps ?? 0, events: last?.statusEvents ?? 0, phase: last?.state.phase ?? "?", maxStepUs: Math.max(...(last?.stepsCpuUs ?? [0])), p99StepUs: pct(last?.stepsCpuUs ?? [0], 0.99) };
+}
+
+/** Median ms of one write + read through the S3 store's codec (JSON out, JSON in, schema check) of `s`. */
+function codecMs(s: RolloutState): { ms: number; bytes: number } {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 20; i++) {
+    const t = process.hrtime.bigint();
+    const text = `${JSON.stringify(s, null, 1)}\n`;
+    RolloutStateSchema.parse(JSON.parse(text));
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    bytes = Buffer.byteLength(text);
+  }
+  return { ms: round(median(times)), bytes };
 }
 
 async function invariants(scenarios: number): Promise<{ scenarios: number; violations: number; completed: number; halted: number; first?: string }> {
@@ -108,6 +124,7 @@ async function main(): Promise<void> {
         noDelayVirtualGapsMs: waveGaps(clean.state),
         withDelivery0to2sVirtualGapsMs: waveGaps(delayed.state),
         maxStepCpuMs: round(Math.max(...clean.stepsCpuUs) / 1000),
+        s3StateCodec1000: codecMs(clean.state),
         phase: clean.state.phase,
         targetMs: 1000,
       },

@@ -1,5 +1,5 @@
 /**
- * The fleet configuration, from file texts to a validated {@link FleetConfig} (docs/configuration.md). Pure: the
+  return { config: { central: fleet.central, app: fleet.app, defaults: fleet.defaults, ...(fleet.rollout ? { rollout: fleet.rollout } : {}), ...(fleet.bootstrap ? { bootstrap: fleet.bootstrap } : {}), environments }, issues, warnings };
  * loader (core/config/loader.ts) reads the directory, this decides. Every problem in every file is
  * collected, so one run shows them all, sorted by file and line.
  */

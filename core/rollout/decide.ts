@@ -70,10 +70,11 @@ export function countTenants(s: RolloutState): { waves: Map<number, WaveCounts>;
   return { waves, failures };
 }
 
-function checkHalt(ctx: Ctx): void {
+type Counts = ReturnType<typeof countTenants>;
+
+function checkHalt(ctx: Ctx, counts: Counts): void {
   const s = ctx.s;
   if (s.phase !== "running") return;
-  const counts = countTenants(s);
   for (const w of s.waves) {
     const f = counts.waves.get(w.wave)?.failures ?? 0;
     if (f > w.tolerance) return halt(ctx, `wave ${w.wave}: ${f} failure${f === 1 ? "" : "s"}, more than its tolerance of ${w.tolerance}`);
@@ -126,10 +127,10 @@ function bakeLeft(ctx: Ctx, index: number): number {
   return last?.doneAt === undefined ? 0 : Math.max(0, Date.parse(last.doneAt) + bakeMs - ctx.now);
 }
 
-function startTenants(ctx: Ctx): void {
+/** `counts` are those of the tenants as they are now (a halt changes none). */
+function startTenants(ctx: Ctx, counts: Counts): void {
   const s = ctx.s;
   if (s.phase !== "running") return;
-  const counts = countTenants(s);
   const index = currentWave(ctx, counts.waves);
   if (index === undefined) {
     s.phase = "completed";
@@ -150,14 +151,22 @@ function startTenants(ctx: Ctx): void {
   }
 }
 
-/** The earliest bake end or tenant timeout still ahead. */
+/** The earliest bake end or tenant timeout still ahead; one pass over the tenants (it runs on every step). */
 function nextWake(s: RolloutState, now: number): number | null {
   let at = Infinity;
-  const limit = s.policy.tenantTimeoutMinutes * 60_000;
-  for (const t of s.tenants) if (t.state === "in-flight" && t.startedAt !== undefined) at = Math.min(at, Date.parse(t.startedAt) + limit);
+  let firstStarted: string | undefined;
+  const open = new Set<number>();
+  for (const t of s.tenants) {
+    if (t.state === "pending") open.add(t.wave);
+    else if (t.state === "in-flight") {
+      open.add(t.wave);
+      // Release ids hold their start time too, but startedAt is the one the timeout counts from; ISO strings order as times.
+      if (t.startedAt !== undefined && (firstStarted === undefined || t.startedAt < firstStarted)) firstStarted = t.startedAt;
+    }
+  }
+  if (firstStarted !== undefined) at = Date.parse(firstStarted) + s.policy.tenantTimeoutMinutes * 60_000;
   if (s.phase === "running" && s.policy.bakeMinutes > 0) {
-    const counts = countTenants(s).waves;
-    const index = s.waves.findIndex((w) => (counts.get(w.wave)?.pending ?? 0) + (counts.get(w.wave)?.inFlight ?? 0) > 0);
+    const index = s.waves.findIndex((w) => open.has(w.wave));
     const last = s.waves.slice(0, Math.max(0, index)).reverse().find((w) => w.size > 0 && w.doneAt !== undefined);
     if (index > 0 && last?.doneAt !== undefined) {
       const end = Date.parse(last.doneAt) + s.policy.bakeMinutes * 60_000;
@@ -174,8 +183,9 @@ export function decide(state: RolloutState, input: DecideInput, now: number): De
   applyCommands(ctx, input.commands ?? []);
   applyRecords(ctx, input.records);
   applyTimeouts(ctx);
-  checkHalt(ctx);
-  startTenants(ctx);
+  const counts = countTenants(s);
+  checkHalt(ctx, counts);
+  startTenants(ctx, counts);
   if (ctx.changed) {
     s.revision = state.revision + 1;
     s.updatedAt = ctx.iso;
