@@ -1,5 +1,5 @@
 /**
- * The `fleet` command (README.md lists every command). This file is the one place that turns errors into exit codes:
+const AWS_COMMANDS = new Set(["publish", "release", "status", "rollout", "rollback", "doctor", "decommission"]);
  * FleetError → its message, no stack, its exit code (1, or 2 for usage); anything else is a bug → stack, 1.
  * Commands are loaded lazily so that `fleet status` does not pay for cdktf.
  */
@@ -15,13 +15,15 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   release: { summary: "release --app A --version V --to env|wave:N ...  write release objects", load: async () => (await import("./commands/release")).release },
   status: { summary: "status [--app A] [--format table|json]    what runs where; exit 1 if a newest release failed", load: async () => (await import("./commands/status")).status },
   review: { summary: "review --plans <file|dir>... [--format markdown|json]  summarize terraform plans", load: async () => (await import("./commands/review")).review },
+  rollout: { summary: "rollout start|status|halt|resume|run ...   move a version through the waves (fleet rollout --help)", load: async () => (await import("./commands/rollout")).rollout },
+  rollback: { summary: "rollback --app A --to env|wave:N|failed ... [--version V]  release the last good version again", load: async () => (await import("./commands/rollback")).rollback },
   doctor: { summary: "doctor [--env E]... [--format table|json]  check everything a release depends on, with fixes", load: async () => (await import("./commands/doctor")).doctor },
   decommission: { summary: "decommission --env E [--wait S]         destroy a held environment's workload through its deployer", load: async () => (await import("./commands/decommission")).decommission },
-  local: { summary: "local [--drill]                           the whole chain on a local AWS", load: async () => (await import("./commands/local")).local },
+  local: { summary: "local [--drill | --scenario FILE [--report OUT.json]]  the whole chain on a local AWS", load: async () => (await import("./commands/local")).local },
 };
 
 /** Commands that create AWS SDK clients (`local` says it on its own first screen). */
-const AWS_COMMANDS = new Set(["publish", "release", "status", "doctor", "decommission"]);
+const AWS_COMMANDS = new Set(["publish", "release", "status", "rollout", "rollback", "doctor", "decommission"]);
 
 /**
  * Under Node < 22 the AWS SDK prints a 7-line warning in every process (it will want Node 22 after January

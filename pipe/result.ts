@@ -1,5 +1,5 @@
 /**
- * The pipe's result file (reference §3): `$BITBUCKET_PIPE_STORAGE_DIR/result.json`, readable by later
+ * The pipe's result file: `$BITBUCKET_PIPE_STORAGE_DIR/result.json`, readable by later
  * pipes of the same pipeline (through the shared storage dir) and by people debugging a run.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -23,6 +23,8 @@ export interface PipeResult {
   gate: { lint: StepStatus; test: StepStatus; sonar: StepStatus; sonarProjectKey?: string; sonarAnalysisId?: string; sonarDashboardUrl?: string };
   releases: { env: string; key: string; releaseId: string }[];
   review?: { ok: boolean; summary: string };
+  /** MODE rollout: the rollout started (or found running). */
+  rolloutId?: string;
   finishedAt?: string;
 }
 

@@ -1,11 +1,12 @@
 /**
- * The pipe, start to finish (gate, package, publish, release). `run()` never throws: every outcome ends in one
+ * The pipe, start to finish: gate, package, publish, release. `run()` never throws: every outcome ends in one
  * `✔ …` line and exit 0, or one `✖ …` line and exit 1, and a result.json in the pipe's storage dir.
  *
  * publish: variables → lint → test → sonar scan + quality gate → synth → package → publish → releases
  *          (RELEASE_TO, e.g. wave 0 on merge)
  * review:  pipe/review (pull requests: plan summary as a PR comment)
  * release: confirm the published artifact → one release object per target (a manual promote step)
+ * rollout: start the rollout of the version through the waves (pipe/rollout.ts; the step after publish)
  */
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ import { createLog, type Log, type Sink } from "./log";
 import { packageTree } from "./package";
 import { publishArtifact } from "./publish";
 import { releaseVersion } from "./release";
+import { rolloutMode } from "./rollout";
 import { writeResult, type PipeResult } from "./result";
 import { readSettings, type PipeSettings } from "./settings";
 import { checkQualityGate } from "./sonar";
@@ -211,6 +213,9 @@ export async function run(options: RunOptions = {}): Promise<number> {
       const r = await reviewMode(env, cwd, storageDir, log, result);
       ok = r.ok;
       message = r.message;
+    } else if (settings.mode === "rollout") {
+      message = await rolloutMode({ settings, env, fleet: fleetFor(settings, cwd, true, log)!, requestedBy: requestedBy(env), log, result });
+      ok = true;
     } else {
       message = settings.mode === "release" ? await releaseMode(settings, env, cwd, log, result) : await publishMode(settings, env, cwd, storageDir, log, result);
       ok = true;
