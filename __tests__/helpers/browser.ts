@@ -30,20 +30,20 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
   });
 }
 
-/** `describe` when a browser is there; otherwise a skip with the reason (a failure in CI). */
+/** `describe` when a browser is there; in CI a failing test when not; elsewhere a skip with the reason printed. */
 export function describeWithBrowser(name: string, fn: (chromium: () => string) => void): void {
   const path = findChromium();
-  if (path === undefined && process.env.CI !== "true") {
+  if (path !== undefined) {
+    describe(name, () => fn(() => path));
+  } else if (process.env.CI === "true") {
     describe(name, () => {
-      it.skip("needs a Chromium: install Debian's chromium package or set FLEET_CHROMIUM", () => undefined);
+      it("needs a Chromium (CI installs Debian's chromium package)", () => {
+        throw new Error("no chromium on PATH and FLEET_CHROMIUM not set");
+      });
     });
-    console.warn(`skipped "${name}": no chromium on PATH (install Debian's chromium package or set FLEET_CHROMIUM)`);
-    return;
+  } else {
+    console.warn(`SKIPPED "${name}": no chromium on PATH (install Debian's chromium package or set FLEET_CHROMIUM)`);
+    // eslint-disable-next-line jest/no-disabled-tests -- skipped only without a browser, with the reason printed above
+    describe.skip(name, () => fn(() => ""));
   }
-  describe(name, () =>
-    fn(() => {
-      if (path === undefined) throw new Error("no chromium on PATH: CI must install Debian's chromium package (.ci/run does)");
-      return path;
-    }),
-  );
 }
