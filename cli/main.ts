@@ -13,7 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   package: { summary: "package <dir> --out <file.zip> [--json]   deterministic zip of a tree", load: async () => (await import("./commands/package")).packageCommand },
   publish: { summary: "publish <file.zip> --app A --version V [--json]  immutable upload", load: async () => (await import("./commands/publish")).publish },
   release: { summary: "release --app A --version V --to env|wave:N ...  write release objects", load: async () => (await import("./commands/release")).release },
-  status: { summary: "status [--app A] [--format table|json]    what runs where", load: async () => (await import("./commands/status")).status },
+  status: { summary: "status [--app A] [--format table|json|html] [--out FILE]  what runs where", load: async () => (await import("./commands/status")).status },
   review: { summary: "review --plans <file|dir>... [--format markdown|json]  summarize terraform plans", load: async () => (await import("./commands/review")).review },
   local: { summary: "local [--drill]                           the whole chain on a local AWS", load: async () => (await import("./commands/local")).local },
 };

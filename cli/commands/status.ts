@@ -1,5 +1,5 @@
 /**
- * `fleet status [--app A] [--format table|json] [--dir environments] [--bucket B]` (DESIGN.md §1 step 8):
+ * `fleet status [--app A] [--format table|json|html] [--out FILE] [--dir environments] [--bucket B]`:
  * what runs where, what failed, who lags — from the status records the tenant deployers write to the
  * central bucket. It reports and does not judge: exit 0 even when tenants failed.
  *
@@ -18,6 +18,7 @@ import { BUCKET_RE, NAME_RE } from "../../core/patterns";
 import { StatusSchema, type Status } from "../../core/records";
 import { compareReleaseIds } from "../../core/version";
 import { parse } from "../args";
+import { writeStatusPage } from "./status-html";
 import { loadFleet } from "../config-loader";
 import type { CommandContext } from "../context";
 
@@ -89,8 +90,10 @@ export async function status(ctx: CommandContext): Promise<number> {
     format: { type: "string", default: "table" },
     dir: { type: "string", default: "environments" },
     bucket: { type: "string" },
+    out: { type: "string" },
   });
-  if (values.format !== "table" && values.format !== "json") throw new UsageError(`fleet status: --format must be table or json, got ${JSON.stringify(values.format)}`);
+  if (values.format !== "table" && values.format !== "json" && values.format !== "html") throw new UsageError(`fleet status: --format must be table, json or html, got ${JSON.stringify(values.format)}`);
+  if (values.out !== undefined && values.format !== "html") throw new UsageError(`fleet status: --out writes the status page: use it with --format html`);
   if (values.app !== undefined && !NAME_RE.test(values.app)) throw new UsageError(`fleet status: --app ${JSON.stringify(values.app)} is not an app name (${NAME_RE.source})`);
   if (values.bucket !== undefined && !BUCKET_RE.test(values.bucket)) throw new UsageError(`fleet status: --bucket ${JSON.stringify(values.bucket)} is not a bucket name`);
   const warn = (line: string) => ctx.stderr.write(`${line}\n`);
@@ -140,7 +143,8 @@ export async function status(ctx: CommandContext): Promise<number> {
       records: perEnv.flat(),
       knownVersions,
     });
-    if (values.format === "json") ctx.stdout.write(JSON.stringify({ bucket, ...result }, null, 2) + "\n");
+    if (values.format === "html") writeStatusPage(ctx, { status: result, fleet, source: `s3://${bucket}`, out: values.out });
+    else if (values.format === "json") ctx.stdout.write(JSON.stringify({ bucket, ...result }, null, 2) + "\n");
     else ctx.stdout.write(formatFleetStatusTable(result, `s3://${bucket}`));
     return 0;
   } catch (err) {

@@ -1,0 +1,92 @@
+/**
+ * `fleet status --format html [--out FILE]` through cli/main.ts over status records in a moto bucket: the
+ * page an operator opens, with the fleet config's environments (one never deployed).
+ */
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { main } from "../../cli/main";
+import { statusKey } from "../../core/keys";
+import { STATUS_SCHEMA, type Status } from "../../core/records";
+import { APP, BUCKET, ROOT, clients, createCentralBucket, type Clients } from "../deployer/fixtures";
+import { removeDir, tempDir } from "../helpers/fs";
+import { describeWithMoto, startMoto, type Moto } from "../helpers/moto";
+
+describeWithMoto("fleet status --format html", () => {
+  let moto: Moto;
+  let aws: Clients;
+  let work: string;
+
+  const record = (env: string, releaseId: string, version: string, result: Status["result"], error?: string): Status => ({
+    schema: STATUS_SCHEMA,
+    env,
+    app: APP,
+    releaseId,
+    version,
+    phase: "finished",
+    result,
+    buildId: `fleet-deploy-${env}:3`,
+    startedAt: "2026-11-30T10:00:00Z",
+    finishedAt: "2026-11-30T10:02:00Z",
+    ...(error !== undefined ? { error } : {}),
+  });
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    aws = clients(moto);
+    await createCentralBucket(aws.s3, moto.env.AWS_REGION);
+    work = tempDir("fleet-status-page-");
+    const records = [
+      record("alpha", "20261130T100000Z-00000001", "1.1.0", "succeeded"),
+      record("bravo", "20261130T100000Z-00000002", "1.0.0", "succeeded"),
+      record("bravo", "20261130T110000Z-00000003", "1.1.0", "failed", "terraform apply failed (exit 1): Error: <AccessDenied> on iam:CreateRole"),
+    ];
+    for (const r of records) await aws.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: statusKey(r.env, r.app, r.releaseId), Body: JSON.stringify(r) }));
+  });
+
+  afterAll(async () => {
+    aws?.s3.destroy();
+    aws?.ssm.destroy();
+    await moto?.stop();
+    removeDir(work);
+  });
+
+  async function fleet(...argv: string[]) {
+    let stdout = "";
+    let stderr = "";
+    const code = await main({ argv: ["status", ...argv], env: moto.env, cwd: ROOT, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+    return { code, stdout, stderr };
+  }
+
+  it("writes the page to --out and prints its path; the page shows the failure, its error and the tenant never deployed", async () => {
+    // Act
+    const out = join(work, "site", "status.html");
+    const r = await fleet("--format", "html", "--out", out);
+    // Assert
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`status page written to ${out}\n`);
+    const html = readFileSync(out, "utf8");
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain(`${APP} <small>newest version</small> <code>1.1.0</code>`);
+    expect(html).toContain("from s3://acme-fleet-artifacts");
+    const failedSection = html.slice(html.indexOf('id="h-failed"'), html.indexOf('id="h-t"'));
+    expect(failedSection).toContain("<th scope=\"row\">bravo");
+    expect(failedSection).toContain("Error: &lt;AccessDenied&gt; on iam:CreateRole");
+    expect(html).toMatch(/<th scope="row">charlie<\/th><td><span class="st s-not-started">/);
+  });
+
+  it("prints the page to stdout without --out", async () => {
+    const r = await fleet("--format", "html");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^<!doctype html>[\s\S]*<\/html>\n$/);
+  });
+
+  it("refuses --out with another format, before reading anything", async () => {
+    const out = join(work, "nope.html");
+    const r = await fleet("--format", "table", "--out", out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--out writes the status page: use it with --format html");
+    expect(existsSync(out)).toBe(false);
+  });
+});
