@@ -34,7 +34,7 @@ describeWithMoto("fleet status --format html", () => {
   beforeAll(async () => {
     moto = await startMoto();
     aws = clients(moto);
-    await createCentralBucket(aws.s3, moto.env.AWS_REGION);
+    await createCentralBucket(aws.s3, moto.env.AWS_REGION ?? "eu-west-1");
     work = tempDir("fleet-status-page-");
     const records = [
       record("alpha", "20261130T100000Z-00000001", "1.1.0", "succeeded"),
