@@ -45,6 +45,9 @@ export async function local(ctx: CommandContext): Promise<number> {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
     ctx.stdout.write(`note: Node ${process.versions.node}: the AWS SDK will want Node 22 or later for releases after January 2027\n`);
   }
+  // The status page of the run, where it outlives the run's temporary work dir (.fleet/ is not committed).
+  const page = resolve(ctx.cwd, ".fleet", "local", "status.html");
+  let pageWritten = false;
   const result = await runLocal({
     dir: resolve(ctx.cwd, values.dir),
     drill: values.drill,
@@ -57,9 +60,12 @@ export async function local(ctx: CommandContext): Promise<number> {
     statusTable: async (env, out) => {
       const code = await status({ argv: ["--dir", env.FLEET_LOCAL_DIR ?? join(ctx.cwd, values.dir)], env: { ...env, PATH: ctx.env.PATH }, cwd: ctx.cwd, stdout: out, stderr: ctx.stderr });
       if (code !== 0) out.write(`(fleet status exited ${code})\n`);
+      const html = await status({ argv: ["--dir", env.FLEET_LOCAL_DIR ?? join(ctx.cwd, values.dir), "--format", "html", "--out", page], env: { ...env, PATH: ctx.env.PATH }, cwd: ctx.cwd, stdout: { write: () => true }, stderr: ctx.stderr });
+      pageWritten = html === 0;
     },
   });
   if (values.report) writeFileSync(resolve(ctx.cwd, values.report), JSON.stringify(result, null, 2));
   ctx.stdout.write(result.ok ? `✔ local chain: every tenant reached its expected version${values.drill ? " and every fault had its expected effect" : ""}\n` : `✖ local chain failed: ${result.problems[0] ?? (result.drill?.find((f) => !f.ok)?.fault ?? "see above")}\n`);
+  if (pageWritten) ctx.stdout.write(`status page: ${page}\n`);
   return result.ok ? 0 : 1;
 }
