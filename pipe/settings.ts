@@ -8,6 +8,7 @@ import { NAME_RE, VERSION_RE } from "../core/patterns";
 import { isValidVersion } from "../core/version";
 import { oidcPreflight } from "./aws";
 import { detectMode, type Mode } from "./mode";
+import type { StatusPageSettings } from "./status-page";
 import { DEFAULT_EXCLUDES } from "./zip/walk";
 import type { Env, Variables } from "./variables";
 
@@ -40,6 +41,8 @@ export interface PipeSettings {
   readonly releaseTo: string[];
   readonly releaseReason: string;
   readonly allowDowngrade: boolean;
+  /** After a release: the status page in the storage dir, and in the central bucket when asked. */
+  readonly statusPage: StatusPageSettings;
 }
 
 export const DEFAULTS = {
@@ -120,9 +123,10 @@ export function readSettings(env: Env, vars: Variables, cwd: string): PipeSettin
   for (const t of releaseTo) if (!NAME_RE.test(t) && !/^wave:\d+$/.test(t)) vars.problem(`RELEASE_TO item ${JSON.stringify(t)} is neither an environment name nor wave:N`);
   const releaseReason = vars.string("RELEASE_REASON", { default: "" }) ?? "";
   const allowDowngrade = vars.boolean("ALLOW_DOWNGRADE", false);
+  const statusPage = { upload: vars.boolean("STATUS_PAGE_UPLOAD", false), linkMinutes: vars.integer("STATUS_PAGE_LINK_MINUTES", 60, { min: 1, max: 720 }) };
   if (mode !== "review") {
     const oidc = oidcPreflight(env);
     if (oidc) vars.problem(oidc);
   }
-  return { mode, debug, fleetDir, lintCommand, testCommand, sonar, synthCommand, packagePaths, packageExcludes, app, version, bucket, region, releaseTo, releaseReason, allowDowngrade };
+  return { mode, debug, fleetDir, lintCommand, testCommand, sonar, synthCommand, packagePaths, packageExcludes, app, version, bucket, region, releaseTo, releaseReason, allowDowngrade, statusPage };
 }
