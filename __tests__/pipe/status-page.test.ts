@@ -13,7 +13,7 @@ import { createS3 } from "../../pipe/aws";
 import type { PipeResult } from "../../pipe/result";
 import { run } from "../../pipe/run";
 import { publishStatusPage } from "../../pipe/status-page";
-import { loadFleet } from "../../cli/config-loader";
+import { loadFleet } from "../../core/config/loader";
 import { removeDir, tempDir } from "../helpers/fs";
 import { describeWithMoto, startMoto, type Moto } from "../helpers/moto";
 

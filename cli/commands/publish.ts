@@ -11,7 +11,7 @@ import { createS3 } from "../../pipe/aws";
 import { publishArtifact } from "../../pipe/publish";
 import { inspectZip } from "../../pipe/zip/inspect";
 import { parse } from "../args";
-import { loadFleet } from "../config-loader";
+import { loadFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
 
 export async function publish(ctx: CommandContext): Promise<number> {

@@ -7,7 +7,7 @@ import { UsageError } from "../../core/errors";
 import { createS3 } from "../../pipe/aws";
 import { releaseVersion } from "../../pipe/release";
 import { parse } from "../args";
-import { loadFleet } from "../config-loader";
+import { loadFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
 
 function who(env: CommandContext["env"]): string {

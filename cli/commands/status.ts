@@ -18,8 +18,8 @@ import { BUCKET_RE, NAME_RE } from "../../core/patterns";
 import { StatusSchema, type Status } from "../../core/records";
 import { compareReleaseIds } from "../../core/version";
 import { parse } from "../args";
+import { loadFleet } from "../../core/config/loader";
 import { writeStatusPage } from "./status-html";
-import { loadFleet } from "../config-loader";
 import type { CommandContext } from "../context";
 
 /** The central bucket could not be read. */

@@ -10,7 +10,7 @@ import type { App } from "cdktf";
 import { ConfigError, FleetError, UsageError, formatIssue } from "../../core/errors";
 import type { FleetConfig } from "../../core/config/schema";
 import { parse, splitList } from "../args";
-import { readFleet } from "../config-loader";
+import { readFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
 import { annotationsOf, formatTable, readRow, sortRows, type SynthManifest } from "../synth-report";
 import { autoJobs, builtCli, mergeShards, planShards, startShard, type ShardInput, type ShardRun } from "../synth-shards";
