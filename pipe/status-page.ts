@@ -44,7 +44,8 @@ export interface PublishedPage {
   readonly url?: string;
 }
 
-function s3Source(s3: S3Client, bucket: string): RecordSource {
+/** The central bucket as the record reader's port (also used by `fleet rollout status --format html`). */
+export function s3RecordSource(s3: S3Client, bucket: string): RecordSource {
   return {
     async list(prefix) {
       const keys: string[] = [];
@@ -66,7 +67,7 @@ function s3Source(s3: S3Client, bucket: string): RecordSource {
 export async function publishStatusPage(input: PublishPageInput): Promise<PublishedPage | undefined> {
   const { s3, bucket, fleet, app, log } = input;
   try {
-    const read = await readStatusRecords(s3Source(s3, bucket), app, (line) => log.warn(line));
+    const read = await readStatusRecords(s3RecordSource(s3, bucket), app, (line) => log.warn(line));
     const status = buildFleetStatus({ app, fleet: fleet.environments.map((e) => ({ name: e.name, wave: e.wave })), records: read.records, knownVersions: read.knownVersions });
     const generatedAt = (input.now ?? (() => new Date()))().toISOString();
     const extras = fleet.environments.map((e) => ({ name: e.name, hold: e.hold, pin: e.pin }));

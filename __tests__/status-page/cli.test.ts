@@ -5,7 +5,9 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeRolloutStatusPage } from "../../cli/commands/status-html";
 import { main } from "../../cli/main";
+import { loadFleet } from "../../core/config/loader";
 import { statusKey } from "../../core/keys";
 import { STATUS_SCHEMA, type Status } from "../../core/records";
 import { APP, BUCKET, ROOT, clients, createCentralBucket, type Clients } from "../deployer/fixtures";
@@ -88,5 +90,34 @@ describeWithMoto("fleet status --format html", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--out writes the status page: use it with --format html");
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("the rollout's page: the tenants from the records and the rollout's state with its halt reason", async () => {
+    // Prepare
+    const fleet = loadFleet(join(ROOT, "environments"));
+    const state = {
+      rolloutId: "20261130T110000Z-0a0b0c0d",
+      version: "1.1.0",
+      createdAt: "2026-11-30T11:00:00.000Z",
+      phase: "halted" as const,
+      haltReason: "wave 1: bravo failed (tolerance 0)",
+      policy: { maxConcurrent: 10, failureTolerance: 0, failureBudget: null, bakeMinutes: 0, tenantTimeoutMinutes: 90, onFailure: "halt" as const },
+      waves: [{ wave: 0, doneAt: "2026-11-30T11:03:00.000Z" }, { wave: 1 }, { wave: 2 }],
+      tenants: [
+        { wave: 0, state: "succeeded" as const },
+        { wave: 1, state: "failed" as const },
+        { wave: 2, state: "pending" as const },
+      ],
+    };
+    const out = join(work, "rollout.html");
+    let stdout = "";
+    // Act
+    const file = await writeRolloutStatusPage({ cwd: ROOT, env: moto.env, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true } }, { fleet, bucket: BUCKET, app: APP, state, out });
+    // Assert
+    expect(file).toBe(out);
+    expect(stdout).toBe(`status page written to ${out}\n`);
+    const html = readFileSync(out, "utf8");
+    expect(html).toContain('<p class="halt"><strong>Halted:</strong> wave 1: bravo failed (tolerance 0)</p>');
+    expect(html).toContain("Error: &lt;AccessDenied&gt; on iam:CreateRole");
   });
 });

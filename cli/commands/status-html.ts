@@ -1,14 +1,19 @@
 /**
  * `fleet status --format html [--out FILE]`: the fleet view as the self-contained status page
  * (core/status-page). With --out the page is written there and its path printed; without, it goes to
- * stdout like the other formats.
+ * stdout like the other formats. `fleet rollout status --format html` is the same page with the rollout's
+ * part filled in ({@link writeRolloutStatusPage}).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { FleetConfig } from "../../core/config/schema";
-import type { FleetStatus } from "../../core/fleet-status";
+import { buildFleetStatus, type FleetStatus } from "../../core/fleet-status";
 import { buildStatusPageModel, type RolloutView } from "../../core/status-page/model";
+import { readStatusRecords } from "../../core/status-page/read";
 import { renderStatusPage } from "../../core/status-page/render";
+import { rolloutViewFromState, type RolloutStateLike } from "../../core/status-page/rollout-view";
+import { createS3 } from "../../pipe/aws";
+import { s3RecordSource } from "../../pipe/status-page";
 import type { CommandContext } from "../context";
 
 export interface StatusPageOutput {
@@ -38,4 +43,22 @@ export function writeStatusPage(ctx: Pick<CommandContext, "cwd" | "stdout">, o: 
   writeFileSync(file, html);
   ctx.stdout.write(`status page written to ${file}\n`);
   return file;
+}
+
+/**
+ * The page of a rollout: the fleet's records read from the central bucket (the tenants' rows), and the
+ * rollout's state (policy, waves, why it halted). For `fleet rollout status --format html [--out FILE]`.
+ */
+export async function writeRolloutStatusPage(
+  ctx: Pick<CommandContext, "cwd" | "stdout" | "stderr" | "env">,
+  o: { readonly fleet: FleetConfig; readonly bucket: string; readonly app: string; readonly state: RolloutStateLike; readonly out: string | undefined; readonly now?: () => Date },
+): Promise<string | undefined> {
+  const s3 = createS3(ctx.env, { region: ctx.env.AWS_REGION ?? o.fleet.central.region });
+  try {
+    const read = await readStatusRecords(s3RecordSource(s3, o.bucket), o.app, (line) => ctx.stderr.write(`${line}\n`));
+    const status = buildFleetStatus({ app: o.app, fleet: o.fleet.environments.map((e) => ({ name: e.name, wave: e.wave })), records: read.records, knownVersions: read.knownVersions });
+    return writeStatusPage(ctx, { status, fleet: o.fleet, source: `s3://${o.bucket}`, rollout: rolloutViewFromState(o.state), out: o.out, ...(o.now ? { now: o.now } : {}) });
+  } finally {
+    s3.destroy();
+  }
 }
