@@ -132,7 +132,11 @@ describe("renderStatusPage", () => {
 });
 
 describe("escaping", () => {
-  const anyText = fc.string({ unit: fc.constantFrom("<", ">", "&", '"', "'", "/", "=", "a", "b", " ", "script", "\u00e9", "`", "!--"), minLength: 1, maxLength: 40 });
+  // Markup-heavy strings, and any Unicode text (one line: the page shows an error's first line only).
+  const anyText = fc.oneof(
+    fc.string({ unit: fc.constantFrom("<", ">", "&", '"', "'", "/", "=", "a", "b", " ", "script", "\u00e9", "`", "!--"), minLength: 1, maxLength: 40 }),
+    fc.string({ unit: "binary", minLength: 1, maxLength: 40 }).filter((t) => !/[\r\n]/.test(t)),
+  );
 
   const WAVE = { wave: 1, state: "x", total: 3, succeeded: 1, failed: 1, inProgress: 0, skipped: 0, notStarted: 1 };
 
