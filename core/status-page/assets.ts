@@ -21,7 +21,7 @@ h1{font-size:1.35em;margin:.2em 0}h2{font-size:1.1em;margin:1.2em 0 .4em}
 code{font:.85em ui-monospace,SFMono-Regular,Menlo,monospace}
 .sum{display:flex;flex-wrap:wrap;gap:.4em;list-style:none;padding:0;margin:.6em 0}
 .sum li{border:1px solid var(--line);border-radius:6px;padding:.3em .6em;background:var(--card)}
-.sum b{font-size:1.15em}
+.sum b{font-size:1.15em}.sum .zero{color:var(--mute)}
 .bar{display:flex;height:.6em;border-radius:3px;overflow:hidden;background:var(--line);margin:.3em 0}
 .bar span{display:block}
 .b-failed{background:var(--bad)}.b-in-progress{background:var(--run)}.b-succeeded{background:var(--ok)}

@@ -61,7 +61,7 @@ function waveBody(g: WaveGroup, model: StatusPageModel): string {
 }
 
 function summary(m: StatusPageModel): string {
-  const items = BUCKETS.map((b) => `<li class="s-${b}"><span aria-hidden="true">${SYMBOL[b]} </span><b>${m.counts[b]}</b> ${LABEL[b]}</li>`);
+  const items = BUCKETS.map((b) => `<li class="s-${b}${m.counts[b] === 0 ? " zero" : ""}"><span aria-hidden="true">${SYMBOL[b]} </span><b>${m.counts[b]}</b> ${LABEL[b]}</li>`);
   items.push(`<li><b>${m.lagging}</b> lagging <small>(not on ${m.newestVersion === null ? "a released version" : esc(m.newestVersion)})</small></li>`);
   const bar = m.total === 0 ? "" : `<div class="bar" aria-hidden="true">${BUCKETS.filter((b) => m.counts[b] > 0).map((b) => `<span class="b-${b}" style="flex:${m.counts[b]}"></span>`).join("")}</div>`;
   return `<section aria-labelledby="h-sum"><h2 id="h-sum" class="vh">Summary</h2><ul class="sum">${items.join("")}</ul>${bar}</section>`;
