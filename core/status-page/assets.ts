@@ -60,7 +60,7 @@ body[data-f=skipped] .cards tr[data-r=skipped],body[data-f=not-started] .cards t
 .w td:nth-of-type(1)::before{content:"State"}.w td:nth-of-type(2)::before{content:"Progress"}
 .w td:nth-of-type(3)::before{content:"Tenants"}.w td:nth-of-type(4)::before{content:"Why halted"}
 .t td:empty,.w td:empty{display:none}}
-@media (min-width:40.01em){.t th[scope=row],.t time,.t code,.t small{white-space:nowrap}}
+@media (min-width:40.01em){.t th[scope=row],.t time,.t small{white-space:nowrap}.t .err{min-width:16em}.t code{word-break:break-all}}
 `;
 
 export const SCRIPT = `(function(){
