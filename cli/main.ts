@@ -15,11 +15,13 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   release: { summary: "release --app A --version V --to env|wave:N ...  write release objects", load: async () => (await import("./commands/release")).release },
   status: { summary: "status [--app A] [--format table|json|html] [--out FILE]  what runs where", load: async () => (await import("./commands/status")).status },
   review: { summary: "review --plans <file|dir>... [--format markdown|json]  summarize terraform plans", load: async () => (await import("./commands/review")).review },
+  rollout: { summary: "rollout start|status|halt|resume|run ...   move a version through the waves (fleet rollout --help)", load: async () => (await import("./commands/rollout")).rollout },
+  rollback: { summary: "rollback --app A --to env|wave:N|failed ... [--version V]  release the last good version again", load: async () => (await import("./commands/rollback")).rollback },
   local: { summary: "local [--drill]                           the whole chain on a local AWS", load: async () => (await import("./commands/local")).local },
 };
 
 /** Commands that create AWS SDK clients (`local` says it on its own first screen). */
-const AWS_COMMANDS = new Set(["publish", "release", "status"]);
+const AWS_COMMANDS = new Set(["publish", "release", "status", "rollout", "rollback"]);
 
 /**
  * Under Node < 22 the AWS SDK prints a 7-line warning in every process (it will want Node 22 after January

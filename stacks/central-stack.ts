@@ -18,6 +18,8 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import type { FleetConfig } from "../core/config/schema";
 import { FleetStack, configureStack } from "./base";
 import { SecureBucket } from "./secure-bucket";
+import type { SharedFile } from "./assets";
+import { RolloutController } from "./rollout-controller";
 import {
   type BucketPolicyChoice,
   chooseBucketPolicy,
@@ -57,6 +59,8 @@ export interface CentralStackProps {
   readonly config: FleetConfig;
   /** Every environment of the fleet (central always serves all of them, whatever `only` says). */
   readonly envs: readonly EnvFacts[];
+  /** The rollout controller's zipped bundle (stacks/rollout-controller.ts). */
+  readonly controllerZip: SharedFile;
 }
 
 export class CentralStack extends FleetStack {
@@ -113,6 +117,9 @@ export class CentralStack extends FleetStack {
     // --- One forwarding rule per environment ---------------------------------------------------------------
     this.report(rulesOnBus("default (central)", envs.length));
     for (const e of envs) this.forwardRule(config, e, forwarder.arn);
+
+    // --- Rollout control (stacks/rollout-controller.ts) -----------------------------------------------------
+    new RolloutController(this, "rollout-controller", { config, zip: props.controllerZip });
 
     // --- Per-environment state role for the workload backend (see central-policies.ts) ---------------------
     for (const e of envs) {

@@ -183,5 +183,5 @@ export function parseFleet(files: readonly SourceFile[], options: { dir?: string
       return { ...env, region: env.region ?? fleet.defaults.region, tags: { ...fleet.defaults.tags, ...env.tags }, file: parsed.file.path };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { config: { central: fleet.central, app: fleet.app, defaults: fleet.defaults, environments }, issues, warnings };
+  return { config: { central: fleet.central, app: fleet.app, defaults: fleet.defaults, ...(fleet.rollout ? { rollout: fleet.rollout } : {}), environments }, issues, warnings };
 }
