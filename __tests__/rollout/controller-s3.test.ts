@@ -1,7 +1,7 @@
 /** The controller on a real S3 (moto): conditional writes, and racing controllers that never double-release. */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { join } from "node:path";
-import { loadFleet } from "../../cli/config-loader";
+import { loadFleet } from "../../core/config/loader";
 import type { FleetConfig } from "../../core/config/schema";
 import { STATUS_SCHEMA } from "../../core/records";
 import { planRollout, resolvePolicy, startRollout, step, type RolloutState } from "../../core/rollout";

@@ -9,7 +9,7 @@ import { BUCKET_RE, NAME_RE } from "../../core/patterns";
 import { isValidReleaseId } from "../../core/version";
 import { S3RolloutStore } from "../../lambdas/rollout_controller/s3-store";
 import { createS3 } from "../../pipe/aws";
-import { loadFleet } from "../config-loader";
+import { loadFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
 
 export interface RolloutContext {
