@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { writeRolloutStatusPage } from "../../cli/commands/status-html";
 import { main } from "../../cli/main";
 import { loadFleet } from "../../core/config/loader";
+import { planRollout, resolvePolicy } from "../../core/rollout";
+import { S3RolloutStore } from "../../lambdas/rollout_controller/s3-store";
 import { statusKey } from "../../core/keys";
 import { STATUS_SCHEMA, type Status } from "../../core/records";
 import { APP, BUCKET, ROOT, clients, createCentralBucket, type Clients } from "../deployer/fixtures";
@@ -76,6 +78,7 @@ describeWithMoto("fleet status --format html", () => {
     expect(failedSection).toContain("<th scope=\"row\">bravo");
     expect(failedSection).toContain("Error: &lt;AccessDenied&gt; on iam:CreateRole");
     expect(html).toMatch(/<th scope="row">charlie<\/th><td><span class="st s-not-started">/);
+    expect(html).not.toContain('id="rollout"'); // no rollout in the bucket yet
   });
 
   it("prints the page to stdout without --out", async () => {
@@ -119,5 +122,34 @@ describeWithMoto("fleet status --format html", () => {
     const html = readFileSync(out, "utf8");
     expect(html).toContain('<p class="halt"><strong>Halted:</strong> wave 1: bravo failed (tolerance 0)</p>');
     expect(html).toContain("Error: &lt;AccessDenied&gt; on iam:CreateRole");
+  });
+
+  it("shows the app's current rollout (running or halted) on fleet status --format html", async () => {
+    // Prepare: a rollout of 1.1.0 that halted in wave 1, stored where the controller keeps it.
+    const planned = planRollout({
+      rolloutId: "20261130T120000Z-0000abcd",
+      app: APP,
+      version: "1.1.0",
+      artifactSha256: "c".repeat(64),
+      requestedBy: "ops",
+      reason: "",
+      policy: resolvePolicy({ failureTolerance: 0 }, 60),
+      targets: [
+        { name: "alpha", wave: 0 },
+        { name: "bravo", wave: 1 },
+        { name: "charlie", wave: 2 },
+      ],
+      now: Date.parse("2026-11-30T12:00:00Z"),
+    });
+    const halted = { ...planned, phase: "halted" as const, haltReason: "wave 1: 1 failure, more than its tolerance of 0" };
+    expect(await new S3RolloutStore(aws.s3, BUCKET).writeState(halted, undefined)).toBeDefined();
+    const out = join(work, "with-rollout.html");
+    // Act
+    const r = await fleet("--format", "html", "--out", out);
+    // Assert
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const html = readFileSync(out, "utf8");
+    expect(html).toContain("Rollout <code>20261130T120000Z-0000abcd</code> of 1.1.0");
+    expect(html).toContain('<p class="halt"><strong>Halted:</strong> wave 1: 1 failure, more than its tolerance of 0</p>');
   });
 });

@@ -4,6 +4,7 @@
  * stdout like the other formats. `fleet rollout status --format html` is the same page with the rollout's
  * part filled in ({@link writeRolloutStatusPage}).
  */
+import type { S3Client } from "@aws-sdk/client-s3";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { FleetConfig } from "../../core/config/schema";
@@ -12,6 +13,8 @@ import { buildStatusPageModel, type RolloutView } from "../../core/status-page/m
 import { readStatusRecords } from "../../core/status-page/read";
 import { renderStatusPage } from "../../core/status-page/render";
 import { rolloutViewFromState, type RolloutStateLike } from "../../core/status-page/rollout-view";
+import { newestRollout } from "../../core/rollout";
+import { S3RolloutStore } from "../../lambdas/rollout_controller/s3-store";
 import { createS3 } from "../../pipe/aws";
 import { s3RecordSource } from "../../pipe/status-page";
 import type { CommandContext } from "../context";
@@ -20,7 +23,7 @@ export interface StatusPageOutput {
   readonly status: FleetStatus;
   readonly fleet: FleetConfig | undefined;
   readonly source: string;
-  readonly rollout?: RolloutView;
+  readonly rollout?: RolloutView | undefined;
   /** Where to write the page, relative to ctx.cwd; stdout when undefined. */
   readonly out: string | undefined;
   readonly now?: () => Date;
@@ -60,5 +63,20 @@ export async function writeRolloutStatusPage(
     return writeStatusPage(ctx, { status, fleet: o.fleet, source: `s3://${o.bucket}`, rollout: rolloutViewFromState(o.state), out: o.out, ...(o.now ? { now: o.now } : {}) });
   } finally {
     s3.destroy();
+  }
+}
+
+/**
+ * The app's newest rollout while it is running or halted (a completed one is history, not "current"), for
+ * `fleet status --format html`. A bucket whose rollouts cannot be read still gets its page, without it.
+ */
+export async function currentRollout(s3: S3Client, bucket: string, app: string, warn: (line: string) => void): Promise<RolloutView | undefined> {
+  try {
+    const newest = await newestRollout(new S3RolloutStore(s3, bucket), app);
+    return newest !== undefined && newest.phase !== "completed" ? rolloutViewFromState(newest) : undefined;
+  } catch (err) {
+    const e = err as { name?: string; message?: string };
+    warn(`⚠ rollouts of ${app} not read (${e.name ?? "Error"}: ${e.message ?? String(err)}); the page shows no rollout`);
+    return undefined;
   }
 }

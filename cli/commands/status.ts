@@ -19,7 +19,7 @@ import { StatusSchema, type Status } from "../../core/records";
 import { compareReleaseIds } from "../../core/version";
 import { parse } from "../args";
 import { loadFleet } from "../../core/config/loader";
-import { writeStatusPage } from "./status-html";
+import { currentRollout, writeStatusPage } from "./status-html";
 import type { CommandContext } from "../context";
 
 /** The central bucket could not be read. */
@@ -143,7 +143,7 @@ export async function status(ctx: CommandContext): Promise<number> {
       records: perEnv.flat(),
       knownVersions,
     });
-    if (values.format === "html") writeStatusPage(ctx, { status: result, fleet, source: `s3://${bucket}`, out: values.out });
+    if (values.format === "html") writeStatusPage(ctx, { status: result, fleet, source: `s3://${bucket}`, rollout: await currentRollout(s3, bucket, app, warn), out: values.out });
     else if (values.format === "json") ctx.stdout.write(JSON.stringify({ bucket, ...result }, null, 2) + "\n");
     else ctx.stdout.write(formatFleetStatusTable(result, `s3://${bucket}`));
     return 0;
