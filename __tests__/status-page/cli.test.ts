@@ -66,9 +66,9 @@ describeWithMoto("fleet status --format html", () => {
     // Act
     const out = join(work, "site", "status.html");
     const r = await fleet("--format", "html", "--out", out);
-    // Assert
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    // Assert: the page is written, and the exit code gates on bravo's failure as the table's does
+    expect(r.stderr).toBe("✖ fleet status: the newest release failed or was refused in bravo\n");
+    expect(r.code).toBe(1);
     expect(r.stdout).toBe(`status page written to ${out}\n`);
     const html = readFileSync(out, "utf8");
     expect(html).toMatch(/^<!doctype html>/);
@@ -83,7 +83,7 @@ describeWithMoto("fleet status --format html", () => {
 
   it("prints the page to stdout without --out", async () => {
     const r = await fleet("--format", "html");
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^<!doctype html>[\s\S]*<\/html>\n$/);
   });
 
@@ -147,7 +147,7 @@ describeWithMoto("fleet status --format html", () => {
     // Act
     const r = await fleet("--format", "html", "--out", out);
     // Assert
-    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect([r.code, r.stderr]).toEqual([1, "✖ fleet status: the newest release failed or was refused in bravo\n"]);
     const html = readFileSync(out, "utf8");
     expect(html).toContain("Rollout <code>20261130T120000Z-0000abcd</code> of 1.1.0");
     expect(html).toContain('<p class="halt"><strong>Halted:</strong> wave 1: 1 failure, more than its tolerance of 0</p>');

@@ -4,8 +4,9 @@
  * release id, so an environment's newest record is its last key), then per environment only its newest
  * record and, walking back, its newest succeeded one; known versions from the listing of `artifacts/<app>/`.
  */
+import { attributeStatus } from "../fleet-status";
 import { parseKey, statusKey } from "../keys";
-import { StatusSchema, type Status } from "../records";
+import type { Status } from "../records";
 import { compareReleaseIds } from "../version";
 
 export interface RecordSource {
@@ -50,9 +51,10 @@ export async function readStatusRecords(source: RecordSource, app: string, warn:
       warn(`⚠ ${key}: not JSON; ignored`);
       return undefined;
     }
-    const parsed = StatusSchema.safeParse(json);
-    if (!parsed.success) warn(`⚠ ${key}: not a valid status record (${parsed.error.issues[0]?.message ?? "invalid"}); ignored`);
-    return parsed.success ? parsed.data : undefined;
+    // A record counts for the environment its key names, as in `fleet status`.
+    const attributed = attributeStatus(key, json);
+    if (!attributed.ok) warn(`⚠ ${key}: ${attributed.reason}; ignored`);
+    return attributed.ok ? attributed.status : undefined;
   };
   const perEnv = await mapPool([...idsByEnv.entries()], 8, async ([env, ids]) => {
     const found: Status[] = [];
