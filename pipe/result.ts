@@ -25,6 +25,8 @@ export interface PipeResult {
   review?: { ok: boolean; summary: string };
   /** The status page left by a release: the file in the storage dir, and its key and link when uploaded. */
   statusPage?: { file: string; key?: string; url?: string };
+  /** MODE rollout: the rollout started (or found running). */
+  rolloutId?: string;
   finishedAt?: string;
 }
 

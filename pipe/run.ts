@@ -6,6 +6,7 @@
  *          (RELEASE_TO, e.g. wave 0 on merge)
  * review:  pipe/review (pull requests: plan summary as a PR comment)
  * release: confirm the published artifact → one release object per target (a manual promote step)
+ * rollout: start the rollout of the version through the waves (pipe/rollout.ts; the step after publish)
  */
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ import { createLog, type Log, type Sink } from "./log";
 import { packageTree } from "./package";
 import { publishArtifact } from "./publish";
 import { releaseVersion } from "./release";
+import { rolloutMode } from "./rollout";
 import { writeResult, type PipeResult } from "./result";
 import { readSettings, type PipeSettings } from "./settings";
 import { publishStatusPage } from "./status-page";
@@ -206,6 +208,9 @@ export async function run(options: RunOptions = {}): Promise<number> {
       const r = await reviewMode(env, cwd, storageDir, log, result);
       ok = r.ok;
       message = r.message;
+    } else if (settings.mode === "rollout") {
+      message = await rolloutMode({ settings, env, fleet: fleetFor(settings, cwd, true, log)!, requestedBy: requestedBy(env), log, result, storageDir });
+      ok = true;
     } else {
       message = settings.mode === "release" ? await releaseMode(settings, env, cwd, storageDir, log, result) : await publishMode(settings, env, cwd, storageDir, log, result);
       ok = true;

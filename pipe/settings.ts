@@ -105,7 +105,8 @@ export function readSettings(env: Env, vars: Variables, cwd: string): PipeSettin
 
   const app = vars.string("APP", { pattern: NAME_RE, hint: "lower-case letters, digits and dashes, 2-40 characters" });
   let version = vars.string("VERSION", { pattern: VERSION_RE, hint: "SemVer without build metadata, e.g. 1.4.2 or 1.5.0-rc.1" });
-  if (version === undefined && mode === "publish") {
+  // rollout: the same version the publish step of this pipeline computes (tag, VERSION, package.json + build).
+  if (version === undefined && (mode === "publish" || mode === "rollout")) {
     version = defaultVersion(env, cwd);
     if (version === undefined && env.VERSION === undefined) {
       vars.problem("VERSION is required: set it, build a SemVer tag (1.4.2 or v1.4.2), or give package.json a version (then <version>-build.<BITBUCKET_BUILD_NUMBER> is used)");

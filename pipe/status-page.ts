@@ -1,5 +1,5 @@
 /**
- * After a release, the pipe leaves the fleet's status page behind: always in its storage directory
+ * After a release or the start of a rollout, the pipe leaves the fleet's status page behind: always in its storage directory
  * (status.html, beside result.json, for later steps and artifacts), and with STATUS_PAGE_UPLOAD: 'true' also
  * in the central bucket at status/index.html, with a presigned GET link in the log that expires after
  * STATUS_PAGE_LINK_MINUTES (the bucket stays private; the link also ends when the step's credentials do).
@@ -15,7 +15,7 @@ import type { FleetConfig } from "../core/config/schema";
 import { buildFleetStatus } from "../core/fleet-status";
 import { STATUS_PAGE_KEY } from "../core/keys";
 import { readStatusRecords, type RecordSource } from "../core/status-page/read";
-import { buildStatusPageModel } from "../core/status-page/model";
+import { buildStatusPageModel, type RolloutView } from "../core/status-page/model";
 import { renderStatusPage } from "../core/status-page/render";
 import { errorName } from "./aws";
 
@@ -35,6 +35,8 @@ export interface PublishPageInput {
   readonly storageDir: string;
   readonly settings: StatusPageSettings;
   readonly log: { info(line: string): void; warn(line: string): void };
+  /** MODE rollout: the rollout's part of the page. */
+  readonly rollout?: RolloutView;
   readonly now?: () => Date;
 }
 
@@ -71,7 +73,7 @@ export async function publishStatusPage(input: PublishPageInput): Promise<Publis
     const status = buildFleetStatus({ app, fleet: fleet.environments.map((e) => ({ name: e.name, wave: e.wave })), records: read.records, knownVersions: read.knownVersions });
     const generatedAt = (input.now ?? (() => new Date()))().toISOString();
     const extras = fleet.environments.map((e) => ({ name: e.name, hold: e.hold, pin: e.pin }));
-    const html = renderStatusPage(buildStatusPageModel({ status, fleet: extras, source: `s3://${bucket}`, generatedAt }));
+    const html = renderStatusPage(buildStatusPageModel({ status, fleet: extras, rollout: input.rollout, source: `s3://${bucket}`, generatedAt }));
     mkdirSync(input.storageDir, { recursive: true });
     const file = join(input.storageDir, STATUS_PAGE_FILE);
     writeFileSync(file, html);

@@ -119,7 +119,7 @@ export class CentralStack extends FleetStack {
     for (const e of envs) this.forwardRule(config, e, forwarder.arn);
 
     // --- Rollout control (stacks/rollout-controller.ts) -----------------------------------------------------
-    new RolloutController(this, "rollout-controller", { config, zip: props.controllerZip });
+    new RolloutController(this, "rollout-controller", { config, zip: props.controllerZip, uploaderRoleName: uploader.name });
 
     // --- Per-environment state role for the workload backend (see central-policies.ts) ---------------------
     for (const e of envs) {

@@ -77,8 +77,26 @@ export function controllerPolicy(config: FleetConfig): PolicyDocument {
   );
 }
 
+/**
+ * What the pipe's uploader role needs beyond publishing, for `MODE: 'rollout'`: find what each tenant runs
+ * (status records), create the rollout's state, and release wave 0's first tenants (releases/ it may already
+ * write). Nothing in a tenant account, and no status record written.
+ */
+export function uploaderRolloutPolicy(config: FleetConfig): PolicyDocument {
+  const c = config.central;
+  const p = partitionOf(c.region);
+  const b = c.artifactBucket;
+  return policy(
+    { Sid: "ReadStatusAndRollouts", Effect: "Allow", Action: "s3:GetObject", Resource: [arn.objects(p, b, "status/*"), arn.objects(p, b, "rollouts/*")] },
+    { Sid: "ListStatusAndRollouts", Effect: "Allow", Action: "s3:ListBucket", Resource: arn.bucket(p, b), Condition: { StringLike: { "s3:prefix": ["status/*", "rollouts/*"] } } },
+    { Sid: "WriteRollouts", Effect: "Allow", Action: "s3:PutObject", Resource: arn.objects(p, b, "rollouts/*") },
+  );
+}
+
 export interface RolloutControllerProps {
   readonly config: FleetConfig;
+  /** The pipe's uploader role (a token), which gets {@link uploaderRolloutPolicy}. */
+  readonly uploaderRoleName: string;
   /** The zipped bundle (dist/lambdas/rollout_controller). */
   readonly zip: SharedFile;
 }
@@ -94,6 +112,7 @@ export class RolloutController extends Construct {
     const failures = new SqsQueue(this, "failures", { name: CONTROLLER.failures, sqsManagedSseEnabled: true, messageRetentionSeconds: QUEUE_RETENTION_SECONDS });
     const role = new IamRole(this, "role", { name: CONTROLLER.role, assumeRolePolicy: policyJson(serviceTrust("lambda.amazonaws.com", c.accountId)) });
     new IamRolePolicy(this, "role-policy", { name: "rollout-control", role: role.name, policy: policyJson(controllerPolicy(props.config)) });
+    new IamRolePolicy(this, "uploader-policy", { name: "start-rollouts", role: props.uploaderRoleName, policy: policyJson(uploaderRolloutPolicy(props.config)) });
     this.function = new LambdaFunction(this, "function", {
       functionName: CONTROLLER.function,
       role: role.arn,

@@ -6,7 +6,7 @@ import type { FleetConfig } from "../../core/config/schema";
 import { STATUS_SCHEMA } from "../../core/records";
 import { planRollout, resolvePolicy, startRollout, step, type RolloutState } from "../../core/rollout";
 import { formatReleaseId } from "../../core/version";
-import { S3RolloutStore } from "../../lambdas/rollout_controller/s3-store";
+import { S3RolloutStore } from "../../core/rollout/s3-store";
 import { createS3 } from "../../pipe/aws";
 import { removeDir, tempDir } from "../helpers/fs";
 import { describeWithMoto, startMoto, type Moto } from "../helpers/moto";

@@ -9,7 +9,7 @@ import { writeRolloutStatusPage } from "../../cli/commands/status-html";
 import { main } from "../../cli/main";
 import { loadFleet } from "../../core/config/loader";
 import { planRollout, resolvePolicy } from "../../core/rollout";
-import { S3RolloutStore } from "../../lambdas/rollout_controller/s3-store";
+import { S3RolloutStore } from "../../core/rollout/s3-store";
 import { statusKey } from "../../core/keys";
 import { STATUS_SCHEMA, type Status } from "../../core/records";
 import { APP, BUCKET, ROOT, clients, createCentralBucket, type Clients } from "../deployer/fixtures";

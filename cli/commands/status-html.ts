@@ -14,7 +14,7 @@ import { readStatusRecords } from "../../core/status-page/read";
 import { renderStatusPage } from "../../core/status-page/render";
 import { rolloutViewFromState, type RolloutStateLike } from "../../core/status-page/rollout-view";
 import { newestRollout } from "../../core/rollout";
-import { S3RolloutStore } from "../../lambdas/rollout_controller/s3-store";
+import { S3RolloutStore } from "../../core/rollout/s3-store";
 import { createS3 } from "../../pipe/aws";
 import { s3RecordSource } from "../../pipe/status-page";
 import type { CommandContext } from "../context";

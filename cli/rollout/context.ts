@@ -7,7 +7,7 @@ import type { FleetConfig } from "../../core/config/schema";
 import { UsageError } from "../../core/errors";
 import { BUCKET_RE, NAME_RE } from "../../core/patterns";
 import { isValidReleaseId } from "../../core/version";
-import { S3RolloutStore } from "../../lambdas/rollout_controller/s3-store";
+import { S3RolloutStore } from "../../core/rollout/s3-store";
 import { createS3 } from "../../pipe/aws";
 import { loadFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";

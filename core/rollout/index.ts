@@ -8,7 +8,8 @@
  * - `step(store, app, rolloutId)` → one controller step: read state + records + commands, decide,
  *   compare-and-swap the state, write the outbox, acknowledge. Safe to run concurrently and repeatedly.
  * - `requestCommand(store, app, rolloutId, "halt" | "resume", who, reason)`: write a command, then step.
- * - `RolloutStore`: the storage port; `MemoryStore` here, `S3RolloutStore` in lambdas/rollout_controller.
+ * - `RolloutStore`: the storage port; `MemoryStore` here, `S3RolloutStore` in ./s3-store (imported by path,
+ *   so that the pure parts load without the AWS SDK).
  * - `summarize(state)`, `rolloutExitCode(summary)`, `formatRolloutTable(summary)`: reading a rollout.
  * - Schemas and types: `RolloutStateSchema`, `RolloutCommandSchema`, `ReleaseIntentSchema`; keys in keys.ts.
  */

@@ -8,7 +8,7 @@ import { s3Settings } from "../../core/aws-config";
 import type { RolloutStore } from "../../core/rollout/store";
 import { readControllerConfig, type ControllerConfig } from "./config";
 import { handleControllerEvent, type ControllerLog, type ControllerResult } from "./handler";
-import { S3RolloutStore } from "./s3-store";
+import { S3RolloutStore } from "../../core/rollout/s3-store";
 
 let config: ControllerConfig | undefined;
 let store: RolloutStore | undefined;

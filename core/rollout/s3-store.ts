@@ -1,5 +1,7 @@
 /**
- * The {@link RolloutStore} port on the central bucket. Every write is conditional:
+ * The {@link RolloutStore} port on the central bucket: the one storage adapter in core/, because three
+ * parts drive rollouts with it (the controller Lambda, `fleet rollout`, the pipe's rollout mode) and those
+ * parts may share code only through core/. The caller passes the client; nothing here reads the environment. Every write is conditional:
  * - the state: `If-Match: <ETag>` (compare-and-swap), or `If-None-Match: *` when it is created;
  * - releases and commands: `If-None-Match: *` (write-once; 412 means someone else stored it: fine).
  * S3 answers 412 to a lost condition and 409 to a conditional write racing another on the same key; both
@@ -9,13 +11,13 @@
  * the local clock, so release ids and timeouts follow the bucket's time even on a machine whose clock is off.
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { manifestKey, parseKey, releaseKey, statusKey } from "../../core/keys";
-import { ManifestSchema, ReleaseSchema, StatusSchema, type Manifest, type Release, type Status } from "../../core/records";
-import { RolloutStateError } from "../../core/rollout/errors";
-import { commandKey, commandsPrefix, rolloutStateKey, rolloutsPrefix } from "../../core/rollout/keys";
-import { RolloutCommandSchema, RolloutStateSchema, type RolloutCommand, type RolloutState } from "../../core/rollout/state";
-import type { RolloutStore, StoredState } from "../../core/rollout/store";
-import { isValidReleaseId } from "../../core/version";
+import { manifestKey, parseKey, releaseKey, statusKey } from "../keys";
+import { ManifestSchema, ReleaseSchema, StatusSchema, type Manifest, type Release, type Status } from "../records";
+import { RolloutStateError } from "./errors";
+import { commandKey, commandsPrefix, rolloutStateKey, rolloutsPrefix } from "./keys";
+import { RolloutCommandSchema, RolloutStateSchema, type RolloutCommand, type RolloutState } from "./state";
+import type { RolloutStore, StoredState } from "./store";
+import { isValidReleaseId } from "../version";
 
 const status = (err: unknown): number | undefined => (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 const lostRace = (err: unknown): boolean => status(err) === 412 || status(err) === 409;
