@@ -5,12 +5,14 @@
  * this version and not over, it is reported, not started again.
  */
 import type { FleetConfig } from "../core/config/schema";
-import { newestRollout, startRollout } from "../core/rollout";
+import { newestRollout, startRollout, type RolloutState } from "../core/rollout";
 import { S3RolloutStore } from "../core/rollout/s3-store";
+import { rolloutViewFromState } from "../core/status-page/rollout-view";
 import { createS3 } from "./aws";
 import type { Log } from "./log";
 import type { PipeResult } from "./result";
 import type { PipeSettings } from "./settings";
+import { publishStatusPage } from "./status-page";
 import type { Env } from "./variables";
 
 export interface RolloutModeInput {
@@ -20,6 +22,8 @@ export interface RolloutModeInput {
   readonly requestedBy: string;
   readonly log: Log;
   readonly result: PipeResult;
+  /** Where the status page goes (the pipe's storage dir). */
+  readonly storageDir: string;
 }
 
 export async function rolloutMode(input: RolloutModeInput): Promise<string> {
@@ -31,14 +35,21 @@ export async function rolloutMode(input: RolloutModeInput): Promise<string> {
   const s3 = createS3(input.env, { region: s.region ?? fleet.central.region });
   try {
     const store = new S3RolloutStore(s3, bucket);
+    // The status page with this rollout's part, as after a release (a warning, never a failure, if it cannot be made).
+    const leavePage = async (state: RolloutState) => {
+      const page = await publishStatusPage({ s3, bucket, fleet, app, storageDir: input.storageDir, settings: s.statusPage, log, rollout: rolloutViewFromState(state) });
+      if (page) result.statusPage = page;
+    };
     const newest = await newestRollout(store, app);
     if (newest && newest.version === version && newest.phase !== "completed") {
       result.rolloutId = newest.rolloutId;
+      await leavePage(newest);
       return `rollout ${newest.rolloutId} of ${app} ${version} is already ${newest.phase}; not started again (fleet rollout status --rollout ${newest.rolloutId})`;
     }
     const r = await startRollout(store, { fleet, app, version, requestedBy: input.requestedBy, reason: s.releaseReason || `pipeline ${input.env.BITBUCKET_BUILD_NUMBER ?? ""}`.trim() });
     for (const line of r.log) log.info(line);
     result.rolloutId = r.state.rolloutId;
+    await leavePage(r.state);
     const taking = r.state.tenants.filter((t) => t.state !== "skipped").length;
     return `started rollout ${r.state.rolloutId} of ${app} ${version}: ${taking} tenants in ${r.state.waves.length} waves; follow it with fleet rollout status --rollout ${r.state.rolloutId}`;
   } finally {

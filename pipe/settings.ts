@@ -10,6 +10,7 @@ import { PLATFORM_SECRET_VARIABLES } from "../core/secret-variables";
 import { isValidVersion } from "../core/version";
 import { oidcPreflight } from "./aws";
 import { detectMode, type Mode } from "./mode";
+import type { StatusPageSettings } from "./status-page";
 import { DEFAULT_EXCLUDES } from "./zip/walk";
 import type { Env, Variables } from "./variables";
 
@@ -42,6 +43,8 @@ export interface PipeSettings {
   readonly releaseTo: string[];
   readonly releaseReason: string;
   readonly allowDowngrade: boolean;
+  /** After a release: the status page in the storage dir, and in the central bucket when asked. */
+  readonly statusPage: StatusPageSettings;
 }
 
 export const DEFAULTS = {
@@ -126,9 +129,10 @@ export function readSettings(env: Env, vars: Variables, cwd: string): PipeSettin
   const reasonProblem = releaseTextProblem("RELEASE_REASON", releaseReason, MAX_REASON_LENGTH);
   if (reasonProblem) vars.problem(reasonProblem);
   const allowDowngrade = vars.boolean("ALLOW_DOWNGRADE", false);
+  const statusPage = { upload: vars.boolean("STATUS_PAGE_UPLOAD", false), linkMinutes: vars.integer("STATUS_PAGE_LINK_MINUTES", 60, { min: 1, max: 720 }) };
   if (mode !== "review") {
     const oidc = oidcPreflight(env);
     if (oidc) vars.problem(oidc);
   }
-  return { mode, debug, fleetDir, lintCommand, testCommand, sonar, synthCommand, packagePaths, packageExcludes, app, version, bucket, region, releaseTo, releaseReason, allowDowngrade };
+  return { mode, debug, fleetDir, lintCommand, testCommand, sonar, synthCommand, packagePaths, packageExcludes, app, version, bucket, region, releaseTo, releaseReason, allowDowngrade, statusPage };
 }

@@ -78,6 +78,13 @@ describeWithMoto("fleet rollout and fleet rollback against moto", () => {
     expect(status.code).toBe(1);
     expect(status.stdout).toMatch(/HALTED \(wave 1: 1 failure, more than its tolerance of 0\)/);
     expect(status.stdout).toMatch(/2\s+charlie\s+not-started/);
+    // The same as the status page: the halt reason, the failed tenant on top, same exit code.
+    const page = join(dir, "rollout.html");
+    const html = await fleet("rollout", "status", "--rollout", id, "--format", "html", "--out", page);
+    expect([html.code, html.stdout]).toEqual([1, `status page written to ${page}\n`]);
+    const pageText = readFileSync(page, "utf8");
+    expect(pageText).toContain('<p class="halt"><strong>Halted:</strong> wave 1: 1 failure, more than its tolerance of 0</p>');
+    expect(pageText).toMatch(/<h2 id="h-failed">.*<th scope="row">bravo <small>wave 1<\/small><\/th><td><span class="st s-failed">/s);
 
     // rollback --to failed: bravo gets 1.0.0 again, allowed to downgrade.
     const rb = await fleet("rollback", "--app", APP, "--to", "failed", "--reason", "bad deploy");
@@ -103,7 +110,8 @@ describeWithMoto("fleet rollout and fleet rollback against moto", () => {
 
   it("rejects bad usage with exit 2 and names what is allowed", async () => {
     const cases: [string[], number, string][] = [
-      [["rollout", "status", "--format", "html"], 2, 'fleet rollout status: --format must be table or json, got "html"'],
+      [["rollout", "status", "--format", "yaml"], 2, 'fleet rollout status: --format must be table, json or html, got "yaml"'],
+      [["rollout", "status", "--out", "x.html"], 2, "--out writes the status page: use it with --format html"],
       [["rollout", "halt"], 2, "--rollout ID is required"],
       [["rollout", "start", "--app", APP, "--version", "2.0"], 2, '--version "2.0" is not a SemVer version'],
       [["rollout", "launch"], 2, 'unknown subcommand "launch"'],

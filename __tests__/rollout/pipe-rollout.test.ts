@@ -54,6 +54,9 @@ describeWithMoto("pipe MODE: rollout against moto", () => {
     expect(first.lines.at(-1)).toMatch(/^✔ started rollout (\S+) of payments-api 3\.1\.0-build\.7: 3 tenants in 3 waves; follow it with fleet rollout status --rollout \1$/);
     expect(first.result).toMatchObject({ mode: "rollout", ok: true, version: "3.1.0-build.7", rolloutId: expect.stringMatching(/^\d{8}T\d{6}Z-[0-9a-f]{8}$/) as unknown });
     expect((await listKeys(s3, "releases/")).map((k) => k.split("/").slice(0, 4).join("/"))).toEqual(["releases/alpha/payments-api/3.1.0-build.7"]);
+    // The status page in the storage dir, with the rollout's part.
+    expect(first.result.statusPage?.file).toBe(join(dir, "storage", "status.html"));
+    expect(readFileSync(join(dir, "storage", "status.html"), "utf8")).toContain(`Rollout <code>${first.result.rolloutId ?? ""}</code> of 3.1.0-build.7`);
     expect(again.code).toBe(0);
     expect(again.lines.at(-1)).toBe(`✔ rollout ${first.result.rolloutId ?? ""} of payments-api 3.1.0-build.7 is already running; not started again (fleet rollout status --rollout ${first.result.rolloutId ?? ""})`);
     expect(await listKeys(s3, "rollouts/")).toEqual([`rollouts/payments-api/${first.result.rolloutId ?? ""}/state.json`]);

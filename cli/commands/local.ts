@@ -52,6 +52,9 @@ export async function local(ctx: CommandContext): Promise<number> {
     ctx.stdout.write(`note: Node ${process.versions.node}: the AWS SDK will want Node 22 or later for releases after January 2027\n`);
   }
   const prepared = values.scenario !== undefined ? prepareScenario(values.scenario, values.dir, ctx.cwd) : undefined;
+  // The status page of the run, where it outlives the run's temporary work dir (.fleet/ is not committed).
+  const page = resolve(ctx.cwd, ".fleet", "local", "status.html");
+  let pageWritten = false;
   const result = await runLocal({
     dir: prepared?.fleetDir ?? resolve(ctx.cwd, values.dir),
     ...(prepared ? { scenario: prepared.scenario } : {}),
@@ -65,10 +68,16 @@ export async function local(ctx: CommandContext): Promise<number> {
     statusTable: async (env, out) => {
       const code = await status({ argv: ["--dir", env.FLEET_LOCAL_DIR ?? join(ctx.cwd, values.dir)], env: { ...env, PATH: ctx.env.PATH }, cwd: ctx.cwd, stdout: out, stderr: ctx.stderr });
       if (code !== 0) out.write(`(fleet status exited ${code})\n`);
+      // The same read again, as the page; its exit code says what the table's already said (1 when a tenant
+      // failed, which a drill makes on purpose), so success is the page being written.
+      let said = "";
+      await status({ argv: ["--dir", env.FLEET_LOCAL_DIR ?? join(ctx.cwd, values.dir), "--format", "html", "--out", page], env: { ...env, PATH: ctx.env.PATH }, cwd: ctx.cwd, stdout: { write: (t: string) => (said += t) }, stderr: { write: () => true } });
+      pageWritten = said.startsWith("status page written to ");
     },
   }).finally(() => prepared?.cleanup());
   // With a scenario the report is the scenario's (how its rollout ended, per tenant); otherwise the run's.
   if (values.report) writeFileSync(resolve(ctx.cwd, values.report), `${JSON.stringify(prepared ? result.scenarioReport ?? null : result, null, 2)}\n`);
+  if (pageWritten) ctx.stdout.write(`status page: ${page}\n`);
   if (prepared) {
     const state = result.scenarioReport?.rollout.state ?? "unknown";
     ctx.stdout.write(result.ok ? `✔ scenario ${prepared.scenario.file}: the rollout ended ${state}, as expected\n` : `✖ scenario ${prepared.scenario.file}: ${result.problems.join("; ") || "see above"}\n`);

@@ -4,7 +4,7 @@
  * the state and commands under rollouts/<app>/, releases under releases/.
  *
  *   start  --app A --version V [--reason T]           plan, store, release the first tenants
- *   status [--rollout ID] [--format table|json]      exit 1 when the rollout halted or a tenant failed
+ *   status [--rollout ID] [--format table|json|html] [--out FILE]   exit 1 when halted or a tenant failed
  *   halt   --rollout ID [--reason T]                  no new tenant starts
  *   resume --rollout ID [--reason T]                  retry the failed and never-started tenants
  *   run    --app A --version V [--interval S] [--timeout M]   start (or continue) and drive it to the end
@@ -16,11 +16,13 @@ import { isValidVersion } from "../../core/version";
 import { parse } from "../args";
 import type { CommandContext } from "../context";
 import { openRollouts, rolloutIdOption, type RolloutContext } from "../rollout/context";
+import { writeRolloutStatusPage } from "./status-html";
 import { runRollout } from "../rollout/run";
 
 const USAGE = `Usage: fleet rollout <start|status|halt|resume|run> [options]
   start  --app A --version V [--reason TEXT]            start a rollout (waves, tolerance, budget from fleet.yaml rollout:)
-  status [--rollout ID] [--format table|json]           the newest (or given) rollout; exit 1 when halted or a tenant failed
+  status [--rollout ID] [--format table|json|html] [--out FILE]
+                                                        the newest (or given) rollout; exit 1 when halted or a tenant failed
   halt   --rollout ID [--reason TEXT]                   stop starting tenants (those in flight finish)
   resume --rollout ID [--reason TEXT]                   retry failed and never-started tenants
   run    --app A --version V [--reason TEXT] [--interval SECONDS] [--timeout MINUTES]
@@ -85,13 +87,17 @@ export async function rollout(ctx: CommandContext): Promise<number> {
       });
     }
     case "status": {
-      const { values: v } = parse("rollout status", argv, { ...COMMON, app: { type: "string" }, rollout: { type: "string" }, format: { type: "string", default: "table" } });
+      const { values: v } = parse("rollout status", argv, { ...COMMON, app: { type: "string" }, rollout: { type: "string" }, format: { type: "string", default: "table" }, out: { type: "string" } });
       if (v.help) return help();
-      if (v.format !== "table" && v.format !== "json") throw new UsageError(`fleet rollout status: --format must be table or json, got ${JSON.stringify(v.format)}`);
+      if (v.format !== "table" && v.format !== "json" && v.format !== "html") throw new UsageError(`fleet rollout status: --format must be table, json or html, got ${JSON.stringify(v.format)}`);
+      if (v.out !== undefined && v.format !== "html") throw new UsageError("fleet rollout status: --out writes the status page: use it with --format html");
       const id = v.rollout === undefined ? undefined : rolloutIdOption("rollout status", v.rollout);
       return withRollouts(sctx, sub, v, async (rc) => {
-        const summary = summarize(await stateOf(rc, id));
-        ctx.stdout.write(v.format === "json" ? `${JSON.stringify(summary, null, 2)}\n` : formatRolloutTable(summary));
+        const state = await stateOf(rc, id);
+        const summary = summarize(state);
+        // The status page: the fleet's records and this rollout's waves, policy and halt reason.
+        if (v.format === "html") await writeRolloutStatusPage(ctx, { fleet: rc.fleet, bucket: rc.store.bucket, app: rc.app, state, out: v.out });
+        else ctx.stdout.write(v.format === "json" ? `${JSON.stringify(summary, null, 2)}\n` : formatRolloutTable(summary));
         return rolloutExitCode(summary);
       });
     }
