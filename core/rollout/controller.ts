@@ -10,7 +10,7 @@
  * 3. acknowledge what is stored (compare-and-swap again; a lost race leaves it for the next step).
  */
 import { randomBytes } from "node:crypto";
-import { artifactKey } from "../keys";
+import { artifactKey, statusKey } from "../keys";
 import { RELEASE_SCHEMA, type Release, type Status } from "../records";
 import { formatReleaseId } from "../version";
 import { acknowledge, decide } from "./decide";
@@ -46,14 +46,35 @@ async function pool<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Pro
   return out;
 }
 
-/** The records that can change the decision: those of current release ids (rollouts and unfinished rollbacks). */
-async function readRecords(store: RolloutStore, s: RolloutState): Promise<Status[]> {
-  const wanted: { env: string; id: string }[] = [];
+/** The releases whose records can change the decision: current release ids (rollouts and unfinished rollbacks). */
+function wantedReleases(s: RolloutState): { env: string; releaseId: string }[] {
+  const wanted: { env: string; releaseId: string }[] = [];
   for (const t of s.tenants) {
-    if (t.state === "in-flight" && t.releaseId) wanted.push({ env: t.env, id: t.releaseId });
-    if (t.rollback && (t.rollback.result === undefined || t.rollback.result === "in-progress")) wanted.push({ env: t.env, id: t.rollback.releaseId });
+    if (t.state === "in-flight" && t.releaseId) wanted.push({ env: t.env, releaseId: t.releaseId });
+    if (t.rollback && (t.rollback.result === undefined || t.rollback.result === "in-progress")) wanted.push({ env: t.env, releaseId: t.rollback.releaseId });
   }
-  const found = await pool(wanted, (w) => store.readStatus(w.env, s.app, w.id));
+  return wanted;
+}
+
+/**
+ * True when some tenant in flight has reached its timeout: the decision would fail it unless it sees that
+ * tenant's finished record, so such a step must read every record, never only the ones an event named.
+ */
+function timeoutDue(s: RolloutState, now: number): boolean {
+  const limit = s.policy.tenantTimeoutMinutes * 60_000;
+  return s.tenants.some((t) => t.state === "in-flight" && t.startedAt !== undefined && now - Date.parse(t.startedAt) >= limit);
+}
+
+/**
+ * The records this step decides on. Records not read change nothing in the decision (only finished
+ * records of current release ids count, and timeouts are guarded above), so a step woken by events reads
+ * only the records those events name; any other step reads them all, through the store's listing.
+ */
+async function readRecords(store: RolloutStore, s: RolloutState, now: number, only: ReadonlySet<string> | undefined): Promise<Status[]> {
+  const wanted = wantedReleases(s);
+  if (only === undefined || timeoutDue(s, now)) return store.readStatuses(s.app, wanted);
+  const named = wanted.filter((w) => only.has(statusKey(w.env, s.app, w.releaseId)));
+  const found = await pool(named, (w) => store.readStatus(w.env, s.app, w.releaseId));
   return found.filter((r): r is Status => r !== undefined);
 }
 
@@ -73,13 +94,22 @@ export function releaseOf(s: RolloutState, intent: ReleaseIntent): Release {
   };
 }
 
+export interface StepOptions {
+  /**
+   * The status keys the waking events named: the step reads only those records (a burst of events is one
+   * step). Undefined: a step with no such news (the schedule, a command, a wait) reads every record.
+   */
+  readonly changedStatusKeys?: ReadonlySet<string>;
+}
+
 /** One controller step for one rollout: decide on fresh inputs, store, write the outbox, acknowledge. */
-export async function step(store: RolloutStore, app: string, rolloutId: string): Promise<StepResult> {
+export async function step(store: RolloutStore, app: string, rolloutId: string, options: StepOptions = {}): Promise<StepResult> {
   let conflicts = 0;
   for (let tries = 0; tries < MAX_TRIES; tries++) {
     const cur = await store.readState(app, rolloutId);
     if (!cur) throw new RolloutError(`no rollout ${rolloutId} of ${app}`);
-    const [now, commands, records] = await Promise.all([store.now(), store.listCommands(app, rolloutId), readRecords(store, cur.state)]);
+    const now = await store.now();
+    const [commands, records] = await Promise.all([store.listCommands(app, rolloutId), readRecords(store, cur.state, now, options.changedStatusKeys)]);
     const d = decide(cur.state, { records, commands }, now);
     let { state } = d;
     let etag = cur.etag;

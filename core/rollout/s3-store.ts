@@ -27,8 +27,24 @@ const missing = (err: unknown): boolean => status(err) === 404 || (err as { name
 const SKEW_TOLERANCE_MS = 1_000;
 let clocks = 0;
 
+/** GetObject requests at once when {@link S3RolloutStore.readStatuses} fetches changed records. */
+const READ_POOL = 16;
+
+/** A status record counts only for the environment, app and release id of its key. */
+function statusOf(text: string, env: string, app: string, releaseId: string): Status | undefined {
+  try {
+    const parsed = StatusSchema.safeParse(JSON.parse(text));
+    if (!parsed.success || parsed.data.env !== env || parsed.data.app !== app || parsed.data.releaseId !== releaseId) return undefined;
+    return parsed.data;
+  } catch {
+    return undefined;
+  }
+}
+
 export class S3RolloutStore implements RolloutStore {
   private offsetMs: number | undefined;
+  /** Status records read before, by key, with the ETag they had: a listing tells which ones changed since. */
+  private readonly statusCache = new Map<string, { etag: string; status: Status | undefined }>();
 
   constructor(
     private readonly s3: S3Client,
@@ -139,15 +155,48 @@ export class S3RolloutStore implements RolloutStore {
 
   async readStatus(env: string, app: string, releaseId: string): Promise<Status | undefined> {
     const got = await this.getText(statusKey(env, app, releaseId));
-    if (!got) return undefined;
-    try {
-      const parsed = StatusSchema.safeParse(JSON.parse(got.text));
-      // A status record counts only for the environment, app and release id of its key.
-      if (!parsed.success || parsed.data.env !== env || parsed.data.app !== app || parsed.data.releaseId !== releaseId) return undefined;
-      return parsed.data;
-    } catch {
-      return undefined;
+    return got ? statusOf(got.text, env, app, releaseId) : undefined;
+  }
+
+  /**
+   * One listing of status/ (a page per 1,000 keys) instead of one GetObject per release: a release without
+   * a key costs nothing, and a key whose ETag is the one read before is answered from memory. Only new or
+   * rewritten records are fetched, so a step over 300 releases in flight reads the few that changed.
+   */
+  async readStatuses(app: string, wanted: readonly { readonly env: string; readonly releaseId: string }[]): Promise<Status[]> {
+    if (wanted.length === 0) return [];
+    const want = new Map(wanted.map((w) => [statusKey(w.env, app, w.releaseId), w]));
+    const listed = await this.listWithETags("status/", want);
+    const stale = [...listed].filter(([key, etag]) => this.statusCache.get(key)?.etag !== etag);
+    const queue = [...stale];
+    const fetchOne = async (): Promise<void> => {
+      for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+        const w = want.get(job[0]);
+        const got = w ? await this.getText(job[0]) : undefined;
+        if (w && got) this.statusCache.set(job[0], { etag: got.etag, status: statusOf(got.text, w.env, app, w.releaseId) });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_POOL, stale.length) }, fetchOne));
+    // Forget what is no longer wanted: the cache stays as large as the releases in flight.
+    for (const key of this.statusCache.keys()) if (!want.has(key)) this.statusCache.delete(key);
+    const out: Status[] = [];
+    for (const key of listed.keys()) {
+      const s = this.statusCache.get(key)?.status;
+      if (s) out.push(s);
     }
+    return out;
+  }
+
+  /** Keys under the prefix that are in `only`, with their ETags. */
+  private async listWithETags(prefix: string, only: ReadonlyMap<string, unknown>): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    let token: string | undefined;
+    do {
+      const res = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of res.Contents ?? []) if (o.Key && only.has(o.Key)) out.set(o.Key, o.ETag ?? "");
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token);
+    return out;
   }
 
   async listStatusIds(app: string): Promise<Map<string, string[]>> {

@@ -29,6 +29,12 @@ export interface RolloutStore {
   putCommand(app: string, rolloutId: string, command: RolloutCommand): Promise<void>;
   /** The status record at status/<env>/<app>/<releaseId>.json, if there is one and it agrees with its key. */
   readStatus(env: string, app: string, releaseId: string): Promise<Status | undefined>;
+  /**
+   * The status records of these releases that exist (same checks as {@link readStatus}), for a step that
+   * must look at every tenant in flight. An adapter may answer from what it read before, as long as it
+   * knows the record has not changed since (the S3 adapter lists the keys once and compares ETags).
+   */
+  readStatuses(app: string, wanted: readonly { readonly env: string; readonly releaseId: string }[]): Promise<Status[]>;
   /** Release ids with a status record, per environment, oldest first. */
   listStatusIds(app: string): Promise<Map<string, string[]>>;
   /** Write-once (If-None-Match: *): "exists" when the key is already there, which is success too. */
@@ -88,6 +94,15 @@ export class MemoryStore implements RolloutStore {
 
   async readStatus(env: string, app: string, releaseId: string): Promise<Status | undefined> {
     return this.statuses.get(`${env}/${app}/${releaseId}`);
+  }
+
+  async readStatuses(app: string, wanted: readonly { readonly env: string; readonly releaseId: string }[]): Promise<Status[]> {
+    const out: Status[] = [];
+    for (const w of wanted) {
+      const s = this.statuses.get(`${w.env}/${app}/${w.releaseId}`);
+      if (s) out.push(s);
+    }
+    return out;
   }
 
   async listStatusIds(app: string): Promise<Map<string, string[]>> {

@@ -6,11 +6,11 @@
  * duplicate, late or unknown event costs one idempotent step and nothing else.
  */
 import { RolloutContentionError } from "../../core/rollout/errors";
-import { parseRolloutKey } from "../../core/rollout/keys";
 import { newestRollout, step } from "../../core/rollout/controller";
 import type { RolloutStore } from "../../core/rollout/store";
 import { summarize } from "../../core/rollout/summary";
 import type { ControllerConfig } from "./config";
+import { wakeupOf } from "./events";
 
 export interface ControllerLog {
   readonly level: "info" | "warn" | "error";
@@ -41,22 +41,14 @@ export const WAIT_BUDGET_MS = 45_000;
 
 export type ControllerResult = { readonly rolloutId: string | null; readonly phase: string | null; readonly written: number };
 
-/** The object key of an S3 event (EventBridge shape), if it is one; anything else counts as the schedule. */
-function keyOf(event: unknown): string | undefined {
-  const key = (event as { detail?: { object?: { key?: unknown } } } | null)?.detail?.object?.key;
-  return typeof key === "string" ? key : undefined;
-}
-
 export async function handleControllerEvent(event: unknown, deps: ControllerDeps): Promise<ControllerResult> {
   const config = deps.config();
   const store = deps.store(config);
-  const key = keyOf(event);
-  const trigger = key ?? "schedule";
-  const named = key === undefined ? undefined : parseRolloutKey(key);
-  let rolloutId: string | undefined;
-  if (named && named.app === config.app) {
-    rolloutId = named.rolloutId;
-  } else {
+  const wakeup = wakeupOf(event, config.app);
+  // One trigger as before; a batch logs how many events it stood for and the first key.
+  const trigger = wakeup.triggers.length === 1 ? (wakeup.triggers[0] ?? "schedule") : `${wakeup.triggers.length} events (${wakeup.triggers[0] ?? ""}, …)`;
+  let rolloutId = wakeup.rolloutId;
+  if (rolloutId === undefined) {
     const newest = await newestRollout(store, config.app);
     // A completed rollout with nothing left to write needs no step.
     if (newest && !(newest.phase === "completed" && newest.outbox.length === 0)) rolloutId = newest.rolloutId;
@@ -66,7 +58,7 @@ export async function handleControllerEvent(event: unknown, deps: ControllerDeps
     return { rolloutId: null, phase: null, written: 0 };
   }
   try {
-    let r = await step(store, config.app, rolloutId);
+    let r = await step(store, config.app, rolloutId, wakeup.changedStatusKeys ? { changedStatusKeys: wakeup.changedStatusKeys } : {});
     let waited = 0;
     while (r.wakeAt !== null && r.wakeAt > r.now && r.wakeAt - r.now + waited <= WAIT_BUDGET_MS) {
       const ms = r.wakeAt - r.now + 100;
