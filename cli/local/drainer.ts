@@ -36,11 +36,15 @@ export interface DrainerOptions {
   readonly envFor: (standIn: LambdaStandIn) => Promise<Record<string, string>>;
   /** Delay before a retried invoke (Lambda waits about a minute, then two). @default 1 s */
   readonly retryDelaySeconds?: number;
-  /** Stand-in queues polled at once. @default 8 */
-  readonly concurrency?: number;
   /** Functions whose events are being handled at once (containers busy). @default 8 */
   readonly maxInFlight?: number;
   readonly hooks?: DrainerHooks;
+  /**
+   * Functions given each received batch (up to 10 messages) as one invocation in the SQS event shape
+   * (`Records[].body`), as Lambda does for a queue event source: the rollout controller, whose one step
+   * can cover a burst of status records.
+   */
+  readonly batchFunctions?: ReadonlySet<string>;
 }
 
 export interface Drainer {
@@ -80,8 +84,15 @@ interface DrainState {
   received: number;
 }
 
-/** One message: held back, or invoked (duplicated first when the drill says so), then settled. */
-async function handleMessage(st: DrainState, s: LambdaStandIn, m: Message): Promise<void> {
+/** A message that is to be invoked: its event, and its attempt. */
+interface Admitted {
+  readonly m: Message;
+  readonly e: ReleaseEvent;
+  readonly attempt: number;
+}
+
+/** One message: held back, dropped, or admitted (duplicated first when the drill says so). */
+async function admit(st: DrainState, s: LambdaStandIn, m: Message): Promise<Admitted | undefined> {
   const { options } = st;
   const sqs = await options.clients.sqs(s.placement);
   let event: Record<string, unknown>;
@@ -94,11 +105,11 @@ async function handleMessage(st: DrainState, s: LambdaStandIn, m: Message): Prom
   const action = options.hooks?.before?.(s, e) ?? "invoke";
   if (action === "hold") {
     await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 1 }));
-    return;
+    return undefined;
   }
   if (action === "drop") {
     await sqs.send(new DeleteMessageCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle }));
-    return;
+    return undefined;
   }
   st.received++;
   // Attempts are counted per message by the runner, not by SQS's receive count, which also counts the
@@ -108,21 +119,48 @@ async function handleMessage(st: DrainState, s: LambdaStandIn, m: Message): Prom
   if (action === "duplicate-then-invoke") await sqs.send(new SendMessageCommand({ QueueUrl: s.queueUrl, MessageBody: m.Body ?? "{}" }));
   const sent = Number(m.Attributes?.SentTimestamp);
   options.hooks?.onReceived?.(s, e, attempt, Number.isFinite(sent) && sent > 0 ? sent : undefined);
-  const container = options.pool.get(`${s.placement.account}/${s.placement.region}/${s.functionName}`, () => st.envs.get(s)!);
-  const r = await container.invoke(e.event);
-  await settle(st, s, m, e, r, attempt);
+  return { m, e, attempt };
+}
+
+const containerOf = (st: DrainState, s: LambdaStandIn) => st.options.pool.get(`${s.placement.account}/${s.placement.region}/${s.functionName}`, () => st.envs.get(s)!);
+
+/** One message: admitted, invoked, settled. */
+async function handleMessage(st: DrainState, s: LambdaStandIn, m: Message): Promise<void> {
+  const a = await admit(st, s, m);
+  if (!a) return;
+  const r = await containerOf(st, s).invoke(a.e.event);
+  await settle(st, s, a.m, a.e, r, a.attempt);
+}
+
+/** A batch: one invocation for the admitted messages, each settled with its result (reported once). */
+async function handleBatch(st: DrainState, s: LambdaStandIn, messages: readonly Message[]): Promise<void> {
+  const admitted: Admitted[] = [];
+  for (const m of messages) {
+    try {
+      const a = await admit(st, s, m);
+      if (a) admitted.push(a);
+    } catch (err) {
+      st.options.hooks?.onError?.(s, err as Error);
+    }
+  }
+  const first = admitted[0];
+  if (!first) return;
+  const event = { Records: admitted.map((a) => ({ messageId: a.m.MessageId ?? "", body: JSON.stringify(a.e.event) })) };
+  const r = await containerOf(st, s).invoke(event);
+  for (const a of admitted) await settle(st, s, a.m, a.e, r, a.attempt, a === first);
 }
 
 /** As Lambda's asynchronous invoke: done, retried after a delay, or sent to the on-failure queue. */
-async function settle(st: DrainState, s: LambdaStandIn, m: Message, e: ReleaseEvent, r: InvokeResult, attempt: number): Promise<void> {
+async function settle(st: DrainState, s: LambdaStandIn, m: Message, e: ReleaseEvent, r: InvokeResult, attempt: number, report = true): Promise<void> {
   const { options } = st;
+  const onInvoked = report ? options.hooks?.onInvoked : undefined;
   const sqs = await options.clients.sqs(s.placement);
   if (r.ok) {
     await sqs.send(new DeleteMessageCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle }));
-    options.hooks?.onInvoked?.(s, e, r, attempt, "done");
+    onInvoked?.(s, e, r, attempt, "done");
   } else if (attempt <= s.maximumRetryAttempts) {
     await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: st.retryDelay * attempt }));
-    options.hooks?.onInvoked?.(s, e, r, attempt, "retry");
+    onInvoked?.(s, e, r, attempt, "retry");
   } else {
     if (s.onFailureQueueArn) {
       const name = s.onFailureQueueArn.slice(s.onFailureQueueArn.lastIndexOf(":") + 1);
@@ -132,9 +170,12 @@ async function settle(st: DrainState, s: LambdaStandIn, m: Message, e: ReleaseEv
       await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(record) }));
     }
     await sqs.send(new DeleteMessageCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle }));
-    options.hooks?.onInvoked?.(s, e, r, attempt, "on-failure");
+    onInvoked?.(s, e, r, attempt, "on-failure");
   }
 }
+
+/** How long one ReceiveMessage waits for a message (SQS allows up to 20 s); stop() cuts it short. */
+const LONG_POLL_SECONDS = 20;
 
 export function startDrainer(options: DrainerOptions): Drainer {
   const { clients } = options;
@@ -144,56 +185,52 @@ export function startDrainer(options: DrainerOptions): Drainer {
   const { envs } = st;
   const handle = (s: LambdaStandIn, m: Message) => handleMessage(st, s, m);
 
-  // Each function's messages are handled in order by one worker (its container takes one event at a time);
-  // different functions run side by side, up to `maxInFlight`, while the sweep goes on polling the others.
-  const busy = new Set<LambdaStandIn>();
+  // One long-polling loop per stand-in queue: an idle queue is one waiting request, not a poll every
+  // sweep, so the local AWS's load follows the events, not the number of tenants (a sweep over 300 queues
+  // kept it busy all the time). Each function's messages are handled in order by its loop (its container
+  // takes one event at a time); different functions run side by side, up to `maxInFlight`.
   const inFlight = new Set<Promise<void>>();
   const maxInFlight = options.maxInFlight ?? 8;
-  const poll = async (s: LambdaStandIn): Promise<number> => {
+  const abort = new AbortController();
+  const receive = async (s: LambdaStandIn): Promise<Message[]> => {
     if (!envs.has(s)) envs.set(s, await options.envFor(s));
     const sqs = await clients.sqs(s.placement);
-    const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: s.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 120, WaitTimeSeconds: 0, MessageSystemAttributeNames: ["SentTimestamp"] }));
-    const messages = res.Messages ?? [];
-    if (messages.length === 0) return 0;
-    busy.add(s);
-    const work = (async () => {
-      for (const m of messages) {
-        try {
-          await handle(s, m);
-        } catch (err) {
-          options.hooks?.onError?.(s, err as Error);
-        }
-      }
-    })().finally(() => {
-      busy.delete(s);
-      inFlight.delete(work);
-    });
-    inFlight.add(work);
-    return messages.length;
+    const res = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: s.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 120, WaitTimeSeconds: LONG_POLL_SECONDS, MessageSystemAttributeNames: ["SentTimestamp"] }),
+      { abortSignal: abort.signal },
+    );
+    return res.Messages ?? [];
   };
-
-  const loop = (async () => {
-    while (!stopped) {
-      const work = queues.filter((s) => !busy.has(s));
-      let found = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(options.concurrency ?? 8, work.length) }, async () => {
-          for (let s = work.shift(); s && !stopped; s = work.shift()) {
-            while (inFlight.size >= maxInFlight && !stopped) await Promise.race(inFlight);
-            if (busy.has(s)) continue;
-            try {
-              found += await poll(s);
-            } catch (err) {
-              // The local AWS hiccuped (or is stopping): report and poll again, as Lambda's poller would.
-              options.hooks?.onError?.(s, err as Error);
-            }
-          }
-        }),
-      );
-      if (found === 0 && !stopped) await new Promise((r) => setTimeout(r, 100));
+  const handleAll = async (s: LambdaStandIn, messages: readonly Message[]): Promise<void> => {
+    if (options.batchFunctions?.has(s.functionName)) return handleBatch(st, s, messages).catch((err: Error) => options.hooks?.onError?.(s, err));
+    for (const m of messages) {
+      try {
+        await handle(s, m);
+      } catch (err) {
+        options.hooks?.onError?.(s, err as Error);
+      }
     }
-    await Promise.all(inFlight);
-  })();
+  };
+  const drain = async (s: LambdaStandIn): Promise<void> => {
+    while (!stopped) {
+      let messages: Message[];
+      try {
+        messages = await receive(s);
+      } catch (err) {
+        if (stopped) return;
+        // The local AWS hiccuped: report and poll again after a pause, as Lambda's poller would.
+        options.hooks?.onError?.(s, err as Error);
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      if (messages.length === 0) continue;
+      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+      const work = handleAll(s, messages).finally(() => inFlight.delete(work));
+      inFlight.add(work);
+      await work;
+    }
+  };
+  const loop = Promise.all(queues.map(drain)).then(() => Promise.all(inFlight));
 
   return {
     get received() {
@@ -201,6 +238,7 @@ export function startDrainer(options: DrainerOptions): Drainer {
     },
     async stop() {
       stopped = true;
+      abort.abort();
       await loop;
     },
   };

@@ -166,6 +166,7 @@ function startHandlerDrainer({ options, work, bundles, progress, cleanups }: Ope
     clients: d.clients,
     pool,
     maxInFlight: options.maxContainers ?? 8,
+    batchFunctions: new Set([CONTROLLER_FUNCTION]),
     envFor: async (s) => ({
       ...pick(process.env, ["PATH", "HOME", "TMPDIR", "LANG"]),
       ...(await d.aws.envFor(s.placement.account, s.placement.region)),
