@@ -12,6 +12,8 @@ import { removeDir, tempDir } from "../helpers/fs";
 import { describeWithMoto, startMoto, type Moto } from "../helpers/moto";
 import { APP, BUCKET, centralBucket, deployers, listKeys, readRelease } from "./moto-setup";
 
+const OTHER = "other-app";
+
 describeWithMoto("S3RolloutStore and the controller against moto", () => {
   let moto: Moto;
   let s3: S3Client;
@@ -74,6 +76,26 @@ describeWithMoto("S3RolloutStore and the controller against moto", () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `status/t01/${APP}/${id}.json`, Body: JSON.stringify({ schema: STATUS_SCHEMA, env: "t02", app: APP, releaseId: id, version: "2.0.0", phase: "finished", result: "succeeded", buildId: "b", startedAt: new Date().toISOString() }) }));
     expect(await store.readStatus("t01", APP, id)).toBeUndefined();
     expect(await store.readStatus("t01", APP, formatReleaseId(new Date(), "99999"))).toBeUndefined();
+  });
+
+  it("reads many status records with one listing, and sees a rewritten record's new content", async () => {
+    // Prepare (another app's records: the last test's rollout must not take them for deployed versions): t05 in progress, t06 with a body that names another environment, t07 with no record yet.
+    const store = new S3RolloutStore(s3, BUCKET);
+    const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+    const ids = ["11111", "22222", "33333"].map((h) => formatReleaseId(new Date(), h));
+    const record = (env: string, releaseId: string, result: "in-progress" | "succeeded") => ({ schema: STATUS_SCHEMA, env, app: OTHER, releaseId, version: "2.0.0", phase: result === "in-progress" ? "applying" : "finished", result, buildId: "b", startedAt: new Date().toISOString() });
+    const put = (env: string, releaseId: string, body: unknown) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `status/${env}/${OTHER}/${releaseId}.json`, Body: JSON.stringify(body) }));
+    await put("t05", ids[0]!, record("t05", ids[0]!, "in-progress"));
+    await put("t06", ids[1]!, record("t02", ids[1]!, "succeeded"));
+    const wanted = [{ env: "t05", releaseId: ids[0]! }, { env: "t06", releaseId: ids[1]! }, { env: "t07", releaseId: ids[2]! }];
+    // Act
+    const first = await store.readStatuses(OTHER, wanted);
+    await put("t05", ids[0]!, record("t05", ids[0]!, "succeeded"));
+    await put("t07", ids[2]!, record("t07", ids[2]!, "succeeded"));
+    const second = await store.readStatuses(OTHER, wanted);
+    // Assess
+    expect(first.map((r) => [r.env, r.result])).toEqual([["t05", "in-progress"]]);
+    expect(second.map((r) => [r.env, r.result])).toEqual([["t05", "succeeded"], ["t07", "succeeded"]]);
   });
 
   it("two controllers stepping at once through a whole rollout write each tenant's release exactly once", async () => {

@@ -1,5 +1,5 @@
 /** The controller handler with the in-memory store: which rollout an event concerns, and waiting for a bake end. */
-import { MANIFEST_SCHEMA, STATUS_SCHEMA } from "../../core/records";
+import { MANIFEST_SCHEMA, STATUS_SCHEMA, type Status } from "../../core/records";
 import { MemoryStore, startRollout } from "../../core/rollout";
 import { handleControllerEvent, type ControllerLog, WAIT_BUDGET_MS } from "../../lambdas/rollout_controller/handler";
 import { T0 } from "./fixtures";
@@ -29,6 +29,20 @@ async function setup(bakeMinutes: number) {
   return { store, deps, logs, slept, id: started.state.rolloutId };
 }
 
+const finished = (env: string, releaseId: string): Status => ({ schema: STATUS_SCHEMA, env, app: APP, releaseId, version: "2.0.0", phase: "finished" as const, result: "succeeded" as const, buildId: "b", startedAt: new Date(T0).toISOString(), finishedAt: new Date(T0).toISOString() });
+
+/** Two canaries in wave 0 and one tenant in wave 1, no bake: the handler's steps with a clock the test moves. */
+async function setupTwoCanaries() {
+  let clock = T0;
+  const store = new MemoryStore(() => clock);
+  store.manifests.set(`${APP}/2.0.0`, { schema: MANIFEST_SCHEMA, app: APP, version: "2.0.0", sha256: "f".repeat(64), size: 1, files: 1, createdAt: new Date(T0).toISOString(), gate: { lint: "passed", test: "passed", sonar: "passed" } });
+  const fleet = { app: { name: APP }, defaults: { region: "eu-west-1", codebuild: { computeType: "BUILD_GENERAL1_SMALL" as const, image: "x", timeoutMinutes: 60 }, tags: {} }, environments: [environment("canary-a", 0), environment("canary-b", 0), environment("main", 1)], rollout: { bakeMinutes: 0, maxConcurrent: 3, failureTolerance: 2 } };
+  await startRollout(store, { fleet, app: APP, version: "2.0.0", requestedBy: "test" });
+  const logs: ControllerLog[] = [];
+  const deps = { config: () => ({ artifactBucket: "central-bucket", app: APP }), store: () => store, log: (l: ControllerLog) => logs.push(l), sleep: async (ms: number) => void (clock += ms) };
+  return { store, deps, logs, advance: (ms: number) => void (clock += ms) };
+}
+
 describe("Function: handleControllerEvent", () => {
   it("waits in the invocation for a bake that ends within the budget, then starts the next wave", async () => {
     const { deps, logs, slept, id } = await setup(0.5);
@@ -42,6 +56,40 @@ describe("Function: handleControllerEvent", () => {
     const { deps, slept } = await setup(WAIT_BUDGET_MS / 60_000 + 1);
     const r = await handleControllerEvent({ "detail-type": "Scheduled Event", detail: {} }, deps);
     expect([slept, r.written]).toEqual([[], 0]);
+  });
+
+  it("takes one step for a batch of events, reading the status records they name", async () => {
+    // Prepare: two canaries; both finish, and their two events arrive as one queue batch.
+    const { store, deps, logs } = await setupTwoCanaries();
+    const ids = store.calls;
+    const state = (await store.readState(APP, (await store.listRolloutIds(APP))[0]!))!.state;
+    const body = (key: string) => JSON.stringify({ "detail-type": "Object Created", detail: { object: { key } } });
+    const keys = state.tenants.filter((t) => t.wave === 0).map((t) => {
+      store.putStatus(finished(t.env, t.releaseId!));
+      return `status/${t.env}/${APP}/${t.releaseId!}.json`;
+    });
+    // Act
+    const r = await handleControllerEvent({ Records: keys.map((k, i) => ({ messageId: String(i), body: body(k) })) }, deps);
+    // Assess: both canaries counted, the next wave released, in one logged step.
+    expect(r.written).toBe(1);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]?.trigger).toBe(`2 events (${keys[0]!}, …)`);
+    expect(logs[0]?.events?.slice(0, 2).sort()).toEqual(["canary-a: succeeded", "canary-b: succeeded"]);
+    expect(ids.putRelease).toBe(3);
+  });
+
+  it("reads every record once a tenant is due to time out, even when the event names another one", async () => {
+    // Prepare: both canaries finished long ago; the event names only canary-a's record.
+    const { store, deps, advance } = await setupTwoCanaries();
+    const state = (await store.readState(APP, (await store.listRolloutIds(APP))[0]!))!.state;
+    for (const t of state.tenants.filter((x) => x.wave === 0)) store.putStatus(finished(t.env, t.releaseId!));
+    advance(state.policy.tenantTimeoutMinutes * 60_000 + 1);
+    const a = state.tenants.find((t) => t.env === "canary-a")!;
+    // Act
+    await handleControllerEvent({ detail: { object: { key: `status/canary-a/${APP}/${a.releaseId!}.json` } } }, deps);
+    // Assess: canary-b has its finished record: it succeeded, it did not time out.
+    const after = (await store.readState(APP, state.rolloutId))!.state;
+    expect(after.tenants.filter((t) => t.wave === 0).map((t) => [t.env, t.state])).toEqual([["canary-a", "succeeded"], ["canary-b", "succeeded"]]);
   });
 
   it("does nothing when the app has no rollout, or only a completed one", async () => {
