@@ -1,6 +1,6 @@
 /**
  * `fleet local [--drill] [--dir environments] [--timeout S] [--keep] [--quiet] [--report FILE]
- * [--apply-command JSON]` (DESIGN.md §8): the whole chain on a
+ * [--apply-command JSON]`: the whole chain on a
  * local AWS (moto), nothing from AWS. See cli/local/run.ts for what it does; this file parses the flags and
  * turns the verdict into the exit code: 0 only when every tenant reached the released version (and, with
  * --drill, every fault had exactly its expected effect).
@@ -9,21 +9,13 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../../core/errors";
 import { parse } from "../args";
+import { localSpec } from "../specs/local";
 import type { CommandContext } from "../context";
 import { runLocal } from "../local/run";
 import { status } from "./status";
 
 export async function local(ctx: CommandContext): Promise<number> {
-  const { values } = parse("local", ctx.argv, {
-    drill: { type: "boolean", default: false },
-    dir: { type: "string", default: "environments" },
-    timeout: { type: "string", default: "90" },
-    keep: { type: "boolean", default: false },
-    version: { type: "string" },
-    quiet: { type: "boolean", default: false },
-    report: { type: "string" },
-    "apply-command": { type: "string" },
-  });
+  const { values } = parse(localSpec, ctx.argv);
   let applyCommand: string[] | undefined;
   if (values["apply-command"] !== undefined) {
     let parsed: unknown;

@@ -17,7 +17,9 @@ import { parseKey } from "../../core/keys";
 import { BUCKET_RE, NAME_RE } from "../../core/patterns";
 import { StatusSchema, type Status } from "../../core/records";
 import { compareReleaseIds } from "../../core/version";
-import { parse } from "../args";
+import { outputFormat, parse } from "../args";
+import { progressLine } from "../progress-line";
+import { statusSpec } from "../specs/status";
 import { loadFleet } from "../config-loader";
 import type { CommandContext } from "../context";
 
@@ -84,13 +86,8 @@ async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) =
 }
 
 export async function status(ctx: CommandContext): Promise<number> {
-  const { values } = parse("status", ctx.argv, {
-    app: { type: "string" },
-    format: { type: "string", default: "table" },
-    dir: { type: "string", default: "environments" },
-    bucket: { type: "string" },
-  });
-  if (values.format !== "table" && values.format !== "json") throw new UsageError(`fleet status: --format must be table or json, got ${JSON.stringify(values.format)}`);
+  const { values } = parse(statusSpec, ctx.argv);
+  const format = outputFormat("status", values, ["table", "json"]);
   if (values.app !== undefined && !NAME_RE.test(values.app)) throw new UsageError(`fleet status: --app ${JSON.stringify(values.app)} is not an app name (${NAME_RE.source})`);
   if (values.bucket !== undefined && !BUCKET_RE.test(values.bucket)) throw new UsageError(`fleet status: --bucket ${JSON.stringify(values.bucket)} is not a bucket name`);
   const warn = (line: string) => ctx.stderr.write(`${line}\n`);
@@ -108,6 +105,7 @@ export async function status(ctx: CommandContext): Promise<number> {
   const app = values.app ?? fleet!.app.name;
   const s3 = s3Client(ctx.env, fleet?.central.region);
 
+  progressLine(ctx, `reading the records of ${app} in s3://${bucket} …`);
   try {
     const [statusKeys, artifactKeys] = await Promise.all([listKeys(s3, bucket, "status/"), listKeys(s3, bucket, `artifacts/${app}/`)]);
 
@@ -140,7 +138,7 @@ export async function status(ctx: CommandContext): Promise<number> {
       records: perEnv.flat(),
       knownVersions,
     });
-    if (values.format === "json") ctx.stdout.write(JSON.stringify({ bucket, ...result }, null, 2) + "\n");
+    if (format === "json") ctx.stdout.write(JSON.stringify({ bucket, ...result }, null, 2) + "\n");
     else ctx.stdout.write(formatFleetStatusTable(result, `s3://${bucket}`));
     return 0;
   } catch (err) {
