@@ -11,6 +11,7 @@ import { UsageError } from "../../core/errors";
 import { parse } from "../args";
 import { localSpec } from "../specs/local";
 import type { CommandContext } from "../context";
+import { pythonFrom } from "../local/moto";
 import { runLocal } from "../local/run";
 import { status } from "./status";
 
@@ -43,6 +44,7 @@ export async function local(ctx: CommandContext): Promise<number> {
     out: ctx.stdout,
     waveTimeoutSeconds: timeout,
     keepWorkDir: values.keep,
+    python: pythonFrom(ctx.env),
     quiet: values.quiet,
     ...(applyCommand ? { applyCommand } : {}),
     ...(values.version ? { version: values.version } : {}),

@@ -46,6 +46,8 @@ export interface LocalRunOptions {
   readonly quiet?: boolean;
   /** Keep the work directory (synthesized stacks, build logs) and print where it is. */
   readonly keepWorkDir?: boolean;
+  /** The Python that runs moto (FLEET_PYTHON). @default python3 */
+  readonly python?: string;
   /** Build processes at once on this machine. @default 4 */
   readonly maxBuilds?: number;
   /** Handler containers alive at once. @default 8 */
@@ -160,9 +162,9 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
   const cleanups: (() => Promise<void> | void)[] = [];
   let aws: LocalAws | undefined;
   try {
-    checkMotoInstalled();
+    checkMotoInstalled(options.python);
     progress.step("starting the local AWS (moto server) …");
-    const awsStarting = startLocalAws();
+    const awsStarting = startLocalAws(options.python === undefined ? {} : { python: options.python });
     awsStarting.catch(() => undefined);
 
     const synthOut = join(work, "cdktf.out");
