@@ -26,13 +26,13 @@ const SHIP: readonly PipeMode[] = ["publish", "release"];
 const REVIEW: readonly PipeMode[] = ["review"];
 
 export const PIPE_VARIABLES: readonly PipeVariable[] = [
-  { name: "AWS_OIDC_ROLE_ARN", kind: "string", required: "for OIDC, the recommended way", modes: SHIP, description: "ARN of the IAM role the pipe assumes with the step's OpenID Connect token (the `UploaderRoleArn` output of the `central` stack). Needs `oidc: true` on the step. Without it the default AWS credential chain is used." },
+  { name: "AWS_OIDC_ROLE_ARN", kind: "string", required: "for OIDC, the recommended way", modes: SHIP, description: "ARN of the IAM role the pipe assumes with the step's OpenID Connect token (the `uploader_role_arn` output of `cdktf output central`). Needs `oidc: true` on the step. Without it the default AWS credential chain is used." },
   { name: "SONAR_HOST_URL", kind: "string", required: "unless SONAR_SKIP is 'true'", modes: PUBLISH, description: "URL of the SonarQube server, e.g. `https://sonar.example.com`. Also replaces the server URL written in `report-task.txt`." },
   { name: "SONAR_TOKEN", kind: "secret", required: "unless SONAR_SKIP is 'true'", modes: PUBLISH, description: "SonarQube token with *Execute Analysis* and *Browse* on the project. Pass it from a secured variable; never printed, not even with `DEBUG`." },
   { name: "MODE", kind: "string", default: "`review` in a pull-request pipeline, otherwise `publish`", modes: ALL, description: "`publish`, `review` or `release`. `release` must be asked for explicitly." },
   { name: "APP", kind: "string", default: "`app.name` of `$FLEET_DIR/fleet.yaml`", modes: SHIP, description: "Application name: lower-case letters, digits and dashes, 2-40 characters." },
   { name: "VERSION", kind: "string", default: "the tag of a tag build (`v1.4.2` → `1.4.2`), else `<package.json version>-build.<build number>`", modes: SHIP, description: "SemVer without build metadata (`1.4.2`, `1.5.0-rc.1`). In `release` mode: the tag of a tag pipeline, otherwise required." },
-  { name: "S3_BUCKET", kind: "string", default: "`central.artifactBucket` of `fleet.yaml`", modes: SHIP, description: "The central artifact bucket (the `ArtifactBucketName` output of the `central` stack)." },
+  { name: "S3_BUCKET", kind: "string", default: "`central.artifactBucket` of `fleet.yaml`", modes: SHIP, description: "The central artifact bucket (the `artifact_bucket_name` output of `cdktf output central`)." },
   { name: "AWS_REGION", kind: "string", default: "`central.region` of `fleet.yaml`", modes: SHIP, description: "Region of the artifact bucket." },
   { name: "AWS_ACCESS_KEY_ID", kind: "string", default: "none", modes: SHIP, description: "Only without `AWS_OIDC_ROLE_ARN`: a long-lived key, which this pipe does not recommend. Pass it from a secured variable." },
   { name: "AWS_SECRET_ACCESS_KEY", kind: "secret", default: "none", modes: SHIP, description: "Only with `AWS_ACCESS_KEY_ID`. Never printed." },
