@@ -2,6 +2,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import jest from "eslint-plugin-jest";
+import boundaries from "./scripts/lint/boundaries.cjs";
 
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "cdktf.out/", "coverage/", "**/*.js", "**/*.mjs", "**/*.cjs", "pipe/dist/"] },
@@ -13,13 +14,14 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      // Deep imports of the provider are the contract (DESIGN.md §2): the barrel costs ~1.4 s and ~450 MB.
-      "no-restricted-imports": ["error", { paths: [{ name: "@cdktf/provider-aws", message: "Import provider classes by deep path, e.g. @cdktf/provider-aws/lib/s3-bucket." }] }],
       "no-console": "off",
       // Commands share one async signature; some need no await.
       "@typescript-eslint/require-await": "off",
     },
   },
+  // The dependency direction between the parts, and no import cycles (scripts/lint/boundaries.cjs).
+  ...boundaries.boundaryConfigs,
+  { files: ["**/*.ts"], plugins: { fleet: boundaries.fleetPlugin }, rules: { "fleet/no-cycle": "error" } },
   {
     files: ["__tests__/**/*.ts"],
     ...jest.configs["flat/recommended"],

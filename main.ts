@@ -4,7 +4,7 @@
  * (bad configuration, missing bundle) prints its message without a stack trace and exits 1.
  */
 import { App } from "cdktf";
-import { loadFleet } from "./cli/config-loader";
+import { loadFleet } from "./core/config/loader";
 import { FleetError } from "./core/errors";
 import { buildFleet } from "./stacks/fleet";
 

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CENTRAL_STACK_ID } from "../core/stack-ids";
 
 export interface StackRow {
   readonly stack: string;
@@ -44,7 +45,7 @@ export function readRow(outdir: string, name: string, synthesizedStackPath: stri
 
 /** `central` first, then per environment its tenant stack and its workload stack. */
 function sortKey(stack: string): [number, string, string] {
-  if (stack === "central") return [0, "", ""];
+  if (stack === CENTRAL_STACK_ID) return [0, "", ""];
   const m = /^(tenant|workload)-(.+)$/.exec(stack);
   return m ? [1, m[2], m[1]] : [2, stack, ""];
 }

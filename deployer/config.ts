@@ -4,6 +4,8 @@
  * the environment, so tests and the entry point read the same way. All problems are reported at once.
  */
 import { NAME_RE, VERSION_RE } from "../core/patterns";
+import { BUILD_VAR } from "../core/build-variables";
+import { deployedVersionParameterName } from "../core/parameters";
 import { isValidReleaseId } from "../core/version";
 import { DeployerConfigError } from "./errors";
 
@@ -42,13 +44,13 @@ export interface DeployerConfig {
 
 /** The variables without which the deployer cannot know what to deploy (DESIGN.md §8). */
 export const REQUIRED_VARIABLES = [
-  "FLEET_RELEASE_KEY",
-  "FLEET_RELEASE_VERSION_ID",
-  "FLEET_APP",
-  "FLEET_VERSION",
-  "FLEET_RELEASE_ID",
-  "FLEET_ENVIRONMENT",
-  "FLEET_ARTIFACT_BUCKET",
+  BUILD_VAR.releaseKey,
+  BUILD_VAR.releaseVersionId,
+  BUILD_VAR.app,
+  BUILD_VAR.version,
+  BUILD_VAR.releaseId,
+  BUILD_VAR.environment,
+  BUILD_VAR.artifactBucket,
 ] as const;
 
 export const DEFAULT_MAX_ARCHIVE_BYTES = 512 * 1024 * 1024;
@@ -71,19 +73,19 @@ export function readDeployerConfig(env: Env): DeployerConfig {
   const check = (name: string, v: string, ok: boolean, allowed: string) => {
     if (v !== "" && !ok) problems.push(`${name}=${JSON.stringify(v.slice(0, 100))} is not ${allowed}`);
   };
-  check("FLEET_APP", req("FLEET_APP"), NAME_RE.test(req("FLEET_APP")), `a name matching ${NAME_RE.source}`);
-  check("FLEET_ENVIRONMENT", req("FLEET_ENVIRONMENT"), NAME_RE.test(req("FLEET_ENVIRONMENT")), `a name matching ${NAME_RE.source}`);
-  check("FLEET_VERSION", req("FLEET_VERSION"), VERSION_RE.test(req("FLEET_VERSION")), "a SemVer version without build metadata");
-  check("FLEET_RELEASE_ID", req("FLEET_RELEASE_ID"), isValidReleaseId(req("FLEET_RELEASE_ID")), "a release id YYYYMMDDTHHMMSSZ-<8 hex>");
+  check(BUILD_VAR.app, req(BUILD_VAR.app), NAME_RE.test(req(BUILD_VAR.app)), `a name matching ${NAME_RE.source}`);
+  check(BUILD_VAR.environment, req(BUILD_VAR.environment), NAME_RE.test(req(BUILD_VAR.environment)), `a name matching ${NAME_RE.source}`);
+  check(BUILD_VAR.version, req(BUILD_VAR.version), VERSION_RE.test(req(BUILD_VAR.version)), "a SemVer version without build metadata");
+  check(BUILD_VAR.releaseId, req(BUILD_VAR.releaseId), isValidReleaseId(req(BUILD_VAR.releaseId)), "a release id YYYYMMDDTHHMMSSZ-<8 hex>");
 
-  const centralRegion = value("FLEET_CENTRAL_REGION") ?? value("AWS_REGION");
-  if (centralRegion === undefined) problems.push("FLEET_CENTRAL_REGION (or AWS_REGION) must name the central bucket's region");
+  const centralRegion = value(BUILD_VAR.centralRegion) ?? value("AWS_REGION");
+  if (centralRegion === undefined) problems.push(`${BUILD_VAR.centralRegion} (or AWS_REGION) must name the central bucket's region`);
 
-  const holdRaw = value("FLEET_HOLD") ?? "false";
+  const holdRaw = value(BUILD_VAR.hold) ?? "false";
   if (holdRaw !== "true" && holdRaw !== "false") problems.push(`FLEET_HOLD=${JSON.stringify(holdRaw)} is not "true" or "false"`);
 
   let applyCommand: string[] | undefined;
-  const applyRaw = value("FLEET_APPLY_COMMAND");
+  const applyRaw = value(BUILD_VAR.applyCommand);
   if (applyRaw !== undefined) {
     applyCommand = parseArgv(applyRaw);
     if (applyCommand === undefined) problems.push(`FLEET_APPLY_COMMAND is not a JSON array of strings (argv), e.g. ["terraform","apply"]: ${JSON.stringify(applyRaw.slice(0, 100))}`);
@@ -99,30 +101,30 @@ export function readDeployerConfig(env: Env): DeployerConfig {
     }
     return n;
   };
-  const maxArchiveBytes = positiveInt("FLEET_MAX_ARCHIVE_BYTES", DEFAULT_MAX_ARCHIVE_BYTES);
-  const maxArchiveFiles = positiveInt("FLEET_MAX_ARCHIVE_FILES", DEFAULT_MAX_ARCHIVE_FILES);
+  const maxArchiveBytes = positiveInt(BUILD_VAR.maxArchiveBytes, DEFAULT_MAX_ARCHIVE_BYTES);
+  const maxArchiveFiles = positiveInt(BUILD_VAR.maxArchiveFiles, DEFAULT_MAX_ARCHIVE_FILES);
 
   if (problems.length > 0) throw new DeployerConfigError(`deployer configuration: ${problems.join("; ")}`);
 
-  const app = req("FLEET_APP");
-  const envName = req("FLEET_ENVIRONMENT");
+  const app = req(BUILD_VAR.app);
+  const envName = req(BUILD_VAR.environment);
   return {
-    releaseKey: req("FLEET_RELEASE_KEY"),
-    releaseVersionId: req("FLEET_RELEASE_VERSION_ID"),
+    releaseKey: req(BUILD_VAR.releaseKey),
+    releaseVersionId: req(BUILD_VAR.releaseVersionId),
     app,
-    version: req("FLEET_VERSION"),
-    releaseId: req("FLEET_RELEASE_ID"),
+    version: req(BUILD_VAR.version),
+    releaseId: req(BUILD_VAR.releaseId),
     env: envName,
-    artifactBucket: req("FLEET_ARTIFACT_BUCKET"),
+    artifactBucket: req(BUILD_VAR.artifactBucket),
     centralRegion: centralRegion ?? "",
-    stateBucket: value("FLEET_STATE_BUCKET"),
-    stateRegion: value("FLEET_STATE_REGION") ?? centralRegion,
+    stateBucket: value(BUILD_VAR.stateBucket),
+    stateRegion: value(BUILD_VAR.stateRegion) ?? centralRegion,
     hold: holdRaw === "true",
-    deployedVersionParameter: value("FLEET_DEPLOYED_VERSION_PARAMETER") ?? `/fleet/${envName}/${app}/deployed-version`,
-    workDir: value("FLEET_WORK_DIR"),
+    deployedVersionParameter: value(BUILD_VAR.deployedVersionParameter) ?? deployedVersionParameterName(envName, app),
+    workDir: value(BUILD_VAR.workDir),
     applyCommand,
-    terraformBin: value("FLEET_TERRAFORM_BIN") ?? "terraform",
-    lockTimeout: value("FLEET_LOCK_TIMEOUT") ?? "5m",
+    terraformBin: value(BUILD_VAR.terraformBin) ?? "terraform",
+    lockTimeout: value(BUILD_VAR.lockTimeout) ?? "5m",
     maxArchiveBytes,
     maxArchiveFiles,
     buildId: value("CODEBUILD_BUILD_ID") ?? "local",

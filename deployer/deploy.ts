@@ -11,8 +11,11 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
+import { BUILD_VAR } from "../core/build-variables";
 import { manifestKey, releasesPrefix, statusKey } from "../core/keys";
 import { STATUS_SCHEMA, type Status, type StatusResult } from "../core/records";
+import { PLATFORM_SECRET_VARIABLES } from "../core/secret-variables";
+import { stackDir as stackDirOf, workloadStackId } from "../core/stack-ids";
 import type { ApplyOutcome, ApplyPlan } from "./apply";
 import { defaultApplyCommands } from "./apply";
 import type { DeployerConfig } from "./config";
@@ -47,12 +50,9 @@ export interface DeployOutcome {
   readonly exitCode: 0 | 1;
 }
 
-/** Names of variables whose values must never reach a log line or a record. */
-const SECRET_VARIABLES = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN"];
-
 export async function deploy(config: DeployerConfig, workDir: string, ports: DeployPorts): Promise<DeployOutcome> {
   const label = `deploy ${config.env} ${config.version}`;
-  const secrets = SECRET_VARIABLES.map((n) => ports.processEnv[n]).filter((v): v is string => typeof v === "string" && v !== "");
+  const secrets = PLATFORM_SECRET_VARIABLES.map((n) => ports.processEnv[n]).filter((v): v is string => typeof v === "string" && v !== "");
   const clean = (text: string) => oneLine(redact(text, secrets));
   const key = statusKey(config.env, config.app, config.releaseId);
   const startedAt = ports.now().toISOString();
@@ -148,7 +148,7 @@ async function steps(
   const target = join(workDir, `release-${config.releaseId}`);
   const extracted = await ports.extract(zipPath, target, { maxBytes: config.maxArchiveBytes, maxFiles: config.maxArchiveFiles });
   out(`→ extracted ${extracted.files} files (${extracted.bytes} bytes) into ${target}`);
-  const stackRel = `cdktf.out/stacks/workload-${config.env}`;
+  const stackRel = `cdktf.out/${stackDirOf(workloadStackId(config.env))}`;
   const stackDir = join(target, stackRel);
   if (!(await isDirectory(stackDir))) throw new DeployRefusedError(`the artifact has no ${stackRel} (was it synthesized with this environment?)`);
 
@@ -163,15 +163,15 @@ async function steps(
       ...(ports.signal ? { signal: ports.signal } : {}),
       env: {
         ...ports.processEnv,
-        FLEET_STACK_DIR: stackDir,
-        FLEET_ARTIFACT_DIR: target,
-        FLEET_WORK_DIR: workDir,
-        FLEET_ENVIRONMENT: config.env,
-        FLEET_APP: config.app,
-        FLEET_VERSION: config.version,
-        FLEET_RELEASE_ID: config.releaseId,
-        ...(config.stateBucket ? { FLEET_STATE_BUCKET: config.stateBucket } : {}),
-        ...(config.stateRegion ? { FLEET_STATE_REGION: config.stateRegion } : {}),
+        [BUILD_VAR.stackDir]: stackDir,
+        [BUILD_VAR.artifactDir]: target,
+        [BUILD_VAR.workDir]: workDir,
+        [BUILD_VAR.environment]: config.env,
+        [BUILD_VAR.app]: config.app,
+        [BUILD_VAR.version]: config.version,
+        [BUILD_VAR.releaseId]: config.releaseId,
+        ...(config.stateBucket ? { [BUILD_VAR.stateBucket]: config.stateBucket } : {}),
+        ...(config.stateRegion ? { [BUILD_VAR.stateRegion]: config.stateRegion } : {}),
         TF_IN_AUTOMATION: "1",
         TF_INPUT: "0",
       },

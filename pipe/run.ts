@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FleetError } from "../core/errors";
 import type { FleetConfig } from "../core/config/schema";
-import { loadFleet } from "../cli/config-loader";
+import { CHILD_PROCESS_WITHHELD_VARIABLES } from "../core/secret-variables";
+import { loadFleet } from "../core/config/loader";
 import { createS3 } from "./aws";
 import { runCommand } from "./commands";
 import { createLog, type Log, type Sink } from "./log";
@@ -30,12 +31,10 @@ export interface RunOptions {
   readonly stdout?: Sink;
 }
 
-/** Variables a child process (lint, tests, synth) must not see: deploy credentials and tokens. */
-const SECRET_ENV = ["SONAR_TOKEN", "BITBUCKET_STEP_OIDC_TOKEN", "BITBUCKET_ACCESS_TOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID"];
 
 function childEnv(env: Env, keep: readonly string[] = []): Env {
   const out: Record<string, string | undefined> = { ...env };
-  for (const k of SECRET_ENV) if (!keep.includes(k)) delete out[k];
+  for (const k of CHILD_PROCESS_WITHHELD_VARIABLES) if (!keep.includes(k)) delete out[k];
   return out;
 }
 

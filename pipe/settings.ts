@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NAME_RE, VERSION_RE } from "../core/patterns";
+import { PLATFORM_SECRET_VARIABLES } from "../core/secret-variables";
 import { isValidVersion } from "../core/version";
 import { oidcPreflight } from "./aws";
 import { detectMode, type Mode } from "./mode";
@@ -74,7 +75,7 @@ export function readSettings(env: Env, vars: Variables, cwd: string): PipeSettin
   const mode = detectMode(env, vars);
   const debug = vars.boolean("DEBUG", false);
   // Secrets of the platform: masked even though the pipe never prints them on purpose.
-  for (const name of ["BITBUCKET_STEP_OIDC_TOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "BITBUCKET_ACCESS_TOKEN"]) vars.secret(name);
+  for (const name of PLATFORM_SECRET_VARIABLES) vars.secret(name);
   const fleetDir = vars.string("FLEET_DIR", { default: DEFAULTS.fleetDir }) ?? DEFAULTS.fleetDir;
 
   const lintCommand = vars.array("LINT_COMMAND", DEFAULTS.lintCommand);

@@ -8,6 +8,9 @@
 import type { Environment, FleetConfig } from "../core/config/schema";
 import { releasesPrefix, statusPrefix } from "../core/keys";
 
+export { deployedVersionParameterName } from "../core/parameters";
+export { CENTRAL_STACK_ID as centralStackId, tenantStackId, workloadStackId } from "../core/stack-ids";
+
 /** Names fixed by the contract. */
 export const NAMES = {
   uploaderRole: "fleet-uploader",
@@ -40,13 +43,9 @@ export const workloadRoleName = (env: string): string => `fleet-workload-${env}`
 export const workloadBoundaryName = (env: string): string => `fleet-workload-boundary-${env}`;
 /** Role in the central account that the workload's S3 backend assumes: only `workload-<env>/` state. */
 export const stateRoleName = (env: string): string => `fleet-state-${env}`;
-export const deployedVersionParameterName = (env: string, app: string): string => `/fleet/${env}/${app}/deployed-version`;
 /** Tenant-owned bucket holding the deployer bundle (globally unique: account and region in the name). */
 export const deployerBucketName = (accountId: string, region: string): string => `fleet-deployer-${accountId}-${region}`;
 
-export const centralStackId = "central";
-export const tenantStackId = (env: string): string => `tenant-${env}`;
-export const workloadStackId = (env: string): string => `workload-${env}`;
 export const stateKey = (stackId: string): string => `${stackId}/terraform.tfstate`;
 
 /** Sample workload names (stacks/workload-stack.ts). */

@@ -21,6 +21,7 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { BUILD_VAR } from "../core/build-variables";
 import type { FleetConfig } from "../core/config/schema";
 import type { FleetAssets } from "./assets";
 import { FleetStack, configureStack } from "./base";
@@ -127,10 +128,10 @@ export class TenantStack extends FleetStack {
       architectures: ["arm64"],
       environment: {
         variables: {
-          FLEET_ENVIRONMENT: e.name,
-          FLEET_ARTIFACT_BUCKET: c.artifactBucket,
-          FLEET_CENTRAL_ACCOUNT_ID: c.accountId,
-          FLEET_CODEBUILD_PROJECT: projectName,
+          [BUILD_VAR.environment]: e.name,
+          [BUILD_VAR.artifactBucket]: c.artifactBucket,
+          [BUILD_VAR.centralAccountId]: c.accountId,
+          [BUILD_VAR.codeBuildProject]: projectName,
           NODE_OPTIONS: "--enable-source-maps",
         },
       },
@@ -227,13 +228,13 @@ export class TenantStack extends FleetStack {
         image: cb.image,
         imagePullCredentialsType: "CODEBUILD",
         environmentVariable: [
-          { name: "FLEET_ENVIRONMENT", value: e.name },
-          { name: "FLEET_ARTIFACT_BUCKET", value: c.artifactBucket },
-          { name: "FLEET_CENTRAL_REGION", value: c.region },
-          { name: "FLEET_STATE_BUCKET", value: c.stateBucket },
-          { name: "FLEET_STATE_REGION", value: c.region },
-          { name: "FLEET_HOLD", value: e.env.hold ? "true" : "false" },
-          { name: "FLEET_DEPLOYED_VERSION_PARAMETER", value: parameterName },
+          { name: BUILD_VAR.environment, value: e.name },
+          { name: BUILD_VAR.artifactBucket, value: c.artifactBucket },
+          { name: BUILD_VAR.centralRegion, value: c.region },
+          { name: BUILD_VAR.stateBucket, value: c.stateBucket },
+          { name: BUILD_VAR.stateRegion, value: c.region },
+          { name: BUILD_VAR.hold, value: e.env.hold ? "true" : "false" },
+          { name: BUILD_VAR.deployedVersionParameter, value: parameterName },
         ].map((v) => ({ ...v, type: "PLAINTEXT" })),
       },
       logsConfig: { cloudwatchLogs: { groupName: buildLogGroupName, status: "ENABLED" } },

@@ -1,6 +1,6 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { loadFleet, readFleet } from "../../cli/config-loader";
+import { loadFleet, readFleet } from "../../core/config/loader";
 import { ConfigError, formatIssue } from "../../core/errors";
 import { removeDir, tempDir, writeTree } from "../helpers/fs";
 import { envYaml, validFleet } from "./fixtures";

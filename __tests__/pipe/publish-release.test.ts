@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { FleetConfig } from "../../core/config/schema";
 import { ManifestSchema, ReleaseSchema } from "../../core/records";
-import { loadFleet } from "../../cli/config-loader";
+import { loadFleet } from "../../core/config/loader";
 import { createS3 } from "../../pipe/aws";
 import { ReleaseError, VersionConflictError } from "../../pipe/errors";
 import { publishArtifact, type PublishInput } from "../../pipe/publish";

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
-import { loadFleet } from "../../cli/config-loader";
+import { loadFleet } from "../../core/config/loader";
 import type { Environment, FleetConfig } from "../../core/config/schema";
 import { type FleetAssets, prepareAssets } from "../../stacks/assets";
 import { type BuildFleetOptions, buildFleet } from "../../stacks/fleet";

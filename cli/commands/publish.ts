@@ -13,7 +13,7 @@ import { inspectZip } from "../../pipe/zip/inspect";
 import { outputFormat, parse } from "../args";
 import { progressLine } from "../progress-line";
 import { publishSpec } from "../specs/publish";
-import { loadFleet } from "../config-loader";
+import { loadFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
 
 export async function publish(ctx: CommandContext): Promise<number> {

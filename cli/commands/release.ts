@@ -8,7 +8,7 @@ import { createS3 } from "../../pipe/aws";
 import { releaseVersion } from "../../pipe/release";
 import { outputFormat, parse } from "../args";
 import { releaseSpec } from "../specs/release";
-import { loadFleet } from "../config-loader";
+import { loadFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
 
 function who(env: CommandContext["env"]): string {

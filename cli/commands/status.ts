@@ -20,7 +20,7 @@ import { compareReleaseIds } from "../../core/version";
 import { outputFormat, parse } from "../args";
 import { progressLine } from "../progress-line";
 import { statusSpec } from "../specs/status";
-import { loadFleet } from "../config-loader";
+import { loadFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
 
 /** The central bucket could not be read. */

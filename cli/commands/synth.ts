@@ -12,7 +12,7 @@ import type { FleetConfig } from "../../core/config/schema";
 import { outputFormat, parse, splitList } from "../args";
 import { progressLine } from "../progress-line";
 import { synthSpec } from "../specs/synth";
-import { readFleet } from "../config-loader";
+import { readFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
 import { annotationsOf, formatTable, readRow, sortRows, type SynthManifest } from "../synth-report";
 import { autoJobs, builtCli, mergeShards, planShards, startShard, type ShardInput, type ShardRun } from "../synth-shards";

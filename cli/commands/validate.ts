@@ -6,7 +6,7 @@ import { ConfigError, formatIssue } from "../../core/errors";
 import type { FleetConfig } from "../../core/config/schema";
 import { parse } from "../args";
 import { validateSpec } from "../specs/validate";
-import { readFleet } from "../config-loader";
+import { readFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
 
 /** `3 environments valid (waves 0-2, regions eu-west-1, eu-central-1)`: what a reviewer wants to see. */

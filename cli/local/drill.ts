@@ -11,7 +11,9 @@
  *   have → "checksum mismatch", nothing applied, while the others deploy.
  */
 import { createHash } from "node:crypto";
+import { BUILD_VAR } from "../../core/build-variables";
 import type { Environment } from "../../core/config/schema";
+import { deployProjectName } from "../../stacks/names";
 import { ChainError } from "./errors";
 import type { FaultOutcome, ScenarioResult, World } from "./run";
 import type { ReleaseTrack } from "./tracker";
@@ -25,7 +27,7 @@ export async function runDrill(world: World, newVersion = DRILL_NEW): Promise<Sc
   const envs = [...config.environments].filter((e) => !e.hold && e.pin === undefined).sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
   if (envs.length < 3) throw new ChainError(`the drill needs at least three environments that are neither on hold nor pinned; ${config.environments.length} found`);
   const [first, second, third] = envs as [Environment, Environment, Environment];
-  const projectOf = (env: string) => world.standIns.find((s) => s.environment.FLEET_ENVIRONMENT === env)?.environment.FLEET_CODEBUILD_PROJECT ?? `fleet-deploy-${env}`;
+  const projectOf = (env: string) => world.standIns.find((s) => s.environment[BUILD_VAR.environment] === env)?.environment[BUILD_VAR.codeBuildProject] ?? deployProjectName(env);
   const problems: string[] = [];
 
   progress.step(`fault drill: ${first.name} gets a late older release and a duplicate event; ${second.name} a "build already running" answer, then a hold; ${third.name} a tampered release`);
@@ -82,7 +84,7 @@ export async function runDrill(world: World, newVersion = DRILL_NEW): Promise<Sc
 
   // Hold: an operator sets FLEET_HOLD=true on the project; a release that still arrives is skipped.
   await codebuild.idle();
-  codebuild.setProjectVariable(projectOf(second.name), "FLEET_HOLD", "true");
+  codebuild.setProjectVariable(projectOf(second.name), BUILD_VAR.hold, "true");
   progress.step(`hold: FLEET_HOLD=true on ${projectOf(second.name)}; releasing ${newVersion} to ${second.name} again`);
   const [held] = await world.release(newVersion, [second.name], "drill: released while the tenant is on hold");
   if (held) problems.push(...(await world.waitFor([held])).map((m) => `hold: ${m}`));

@@ -13,8 +13,11 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import type { FleetConfig } from "../../core/config/schema";
+import { BUILD_VAR } from "../../core/build-variables";
 import { releaseKey, statusKey } from "../../core/keys";
+import { deployedVersionParameterName } from "../../core/parameters";
 import { RELEASE_SCHEMA, StatusSchema, type Release, type Status } from "../../core/records";
+import { stackDir, workloadStackId } from "../../core/stack-ids";
 import { formatReleaseId } from "../../core/version";
 import { packageTree } from "../../pipe/package";
 import { publishArtifact } from "../../pipe/publish";
@@ -208,7 +211,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       command: [process.execPath, deployerBundle],
       awsEnv: (account, region) => localAws.envFor(account, region),
       // Builds run on this machine's Node (20 here), not CodeBuild's 22: keep the SDK's Node 20 notice out of the logs.
-      extraEnv: () => ({ FLEET_APPLY_COMMAND: JSON.stringify(apply.command), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }),
+      extraEnv: () => ({ [BUILD_VAR.applyCommand]: JSON.stringify(apply.command), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }),
       accountOfAccessKey: (k) => keyToAccount.get(k),
       maxRunning: options.maxBuilds ?? 4,
       onBuildStarted: (b) => {
@@ -222,7 +225,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
     cleanups.push(() => codebuild.close());
     cleanups.push(() => codebuild.idle());
 
-    const envOfBuild = (b: Build) => b.environmentVariables.find((v) => v.name === "FLEET_ENVIRONMENT")?.value ?? b.projectName;
+    const envOfBuild = (b: Build) => b.environmentVariables.find((v) => v.name === BUILD_VAR.environment)?.value ?? b.projectName;
     const readStatus = async (env: string, releaseId: string): Promise<Status | undefined> => {
       try {
         const res = await centralS3.send(new GetObjectCommand({ Bucket: bucket, Key: statusKey(env, app, releaseId) }));
@@ -234,8 +237,8 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
     };
     const readFinalStatus = async (b: Build): Promise<void> => {
       const env = envOfBuild(b);
-      const key = b.overrides.find((v) => v.name === "FLEET_RELEASE_KEY")?.value ?? "";
-      const releaseId = b.overrides.find((v) => v.name === "FLEET_RELEASE_ID")?.value ?? "";
+      const key = b.overrides.find((v) => v.name === BUILD_VAR.releaseKey)?.value ?? "";
+      const releaseId = b.overrides.find((v) => v.name === BUILD_VAR.releaseId)?.value ?? "";
       const track = tracker.releases.get(key);
       // The deployer wrote its last record before it exited; a miss here is the local AWS being slow under
       // load (a read error), so ask again a few times before calling it "no status record".
@@ -360,7 +363,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
         if (!e) return undefined;
         try {
           const ssm = await clients.ssm({ account: e.accountId, region: e.region });
-          return (await ssm.send(new GetParameterCommand({ Name: `/fleet/${env}/${app}/deployed-version` }))).Parameter?.Value;
+          return (await ssm.send(new GetParameterCommand({ Name: deployedVersionParameterName(env, app) }))).Parameter?.Value;
         } catch {
           return undefined;
         }
@@ -455,7 +458,7 @@ function copyWorkloadStacks(from: string, to: string, config: FleetConfig): void
   cpSync(join(from, "manifest.json"), join(to, "manifest.json"));
   const assets = new Set<string>();
   for (const e of config.environments) {
-    const stack = join("stacks", `workload-${e.name}`);
+    const stack = stackDir(workloadStackId(e.name));
     cpSync(join(from, stack), join(to, stack), { recursive: true });
     const text = readFileSync(join(from, stack, "cdk.tf.json"), "utf8");
     for (const m of text.matchAll(/\.\.\/\.\.\/assets\/([A-Za-z0-9._/-]+)/g)) assets.add(m[1]);

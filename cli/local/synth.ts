@@ -6,8 +6,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import type { FleetConfig } from "../../core/config/schema";
+import { CENTRAL_STACK_ID, stackDir, tenantStackId, workloadStackId } from "../../core/stack-ids";
 import { buildFleet } from "../../stacks/fleet";
-import { loadFleet } from "../config-loader";
+import { loadFleet } from "../../core/config/loader";
 
 export interface Synthesized {
   readonly config: FleetConfig;
@@ -24,12 +25,12 @@ export function synthesizeFleet(dir: string, outdir: string): Synthesized {
   buildFleet(app, config);
   app.synth();
   const stackFile = (id: string) => join(outdir, "stacks", id, "cdk.tf.json");
-  const ids = ["central", ...config.environments.map((e) => `tenant-${e.name}`)];
+  const ids = [CENTRAL_STACK_ID, ...config.environments.map((e) => tenantStackId(e.name))];
   for (const id of ids) if (!existsSync(stackFile(id))) throw new Error(`synthesis wrote no ${stackFile(id)}`);
   return {
     config,
     outdir,
     plumbing: ids.map((id) => ({ id, file: stackFile(id) })),
-    workloadDirs: Object.fromEntries(config.environments.map((e) => [e.name, join(outdir, "stacks", `workload-${e.name}`)])),
+    workloadDirs: Object.fromEntries(config.environments.map((e) => [e.name, join(outdir, stackDir(workloadStackId(e.name)))])),
   };
 }

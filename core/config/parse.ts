@@ -1,6 +1,6 @@
 /**
  * The fleet configuration, from file texts to a validated {@link FleetConfig} (DESIGN.md §3). Pure: the
- * loader (cli/config-loader.ts) reads the directory, this decides. Every problem in every file is
+ * loader (core/config/loader.ts) reads the directory, this decides. Every problem in every file is
  * collected, so one run shows them all, sorted by file and line.
  */
 import { basename, dirname, extname, join } from "node:path";

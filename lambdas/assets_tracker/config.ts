@@ -3,6 +3,7 @@
  * through this one helper, on the first invocation rather than at import (importing must not fail), and
  * checked so that a wrong stack fails loudly, naming every bad variable at once.
  */
+import { BUILD_VAR } from "../../core/build-variables";
 import { ACCOUNT_ID_RE, BUCKET_RE, NAME_RE } from "../../core/patterns";
 import { TrackerConfigError } from "./errors";
 
@@ -21,10 +22,10 @@ export interface TrackerConfig {
 const PROJECT_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/;
 
 const VARIABLES = [
-  ["FLEET_ENVIRONMENT", "environment", NAME_RE, "an environment name"],
-  ["FLEET_ARTIFACT_BUCKET", "artifactBucket", BUCKET_RE, "an S3 bucket name"],
-  ["FLEET_CENTRAL_ACCOUNT_ID", "centralAccountId", ACCOUNT_ID_RE, "a 12-digit AWS account id"],
-  ["FLEET_CODEBUILD_PROJECT", "codeBuildProject", PROJECT_RE, "a CodeBuild project name"],
+  [BUILD_VAR.environment, "environment", NAME_RE, "an environment name"],
+  [BUILD_VAR.artifactBucket, "artifactBucket", BUCKET_RE, "an S3 bucket name"],
+  [BUILD_VAR.centralAccountId, "centralAccountId", ACCOUNT_ID_RE, "a 12-digit AWS account id"],
+  [BUILD_VAR.codeBuildProject, "codeBuildProject", PROJECT_RE, "a CodeBuild project name"],
 ] as const satisfies readonly (readonly [string, keyof TrackerConfig, RegExp, string])[];
 
 export function readConfig(env: Readonly<Record<string, string | undefined>>): TrackerConfig {

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { StartBuildCommandInput } from "@aws-sdk/client-codebuild";
+import { BUILD_VAR } from "../../core/build-variables";
 import { parseKey } from "../../core/keys";
 import type { TrackerConfig } from "./config";
 import { EnvelopeSchema, ObjectCreatedDetailSchema, firstIssue } from "./event";
@@ -92,11 +93,11 @@ export function decide(event: unknown, config: TrackerConfig): Decision {
       projectName: config.codeBuildProject,
       idempotencyToken: idempotencyToken(bucket.name, object.key, versionId),
       environmentVariablesOverride: [
-        { name: "FLEET_RELEASE_KEY", value: object.key, type: "PLAINTEXT" },
-        { name: "FLEET_RELEASE_VERSION_ID", value: versionId, type: "PLAINTEXT" },
-        { name: "FLEET_APP", value: key.app, type: "PLAINTEXT" },
-        { name: "FLEET_VERSION", value: key.version, type: "PLAINTEXT" },
-        { name: "FLEET_RELEASE_ID", value: key.releaseId, type: "PLAINTEXT" },
+        { name: BUILD_VAR.releaseKey, value: object.key, type: "PLAINTEXT" },
+        { name: BUILD_VAR.releaseVersionId, value: versionId, type: "PLAINTEXT" },
+        { name: BUILD_VAR.app, value: key.app, type: "PLAINTEXT" },
+        { name: BUILD_VAR.version, value: key.version, type: "PLAINTEXT" },
+        { name: BUILD_VAR.releaseId, value: key.releaseId, type: "PLAINTEXT" },
       ],
     },
   };

@@ -3,6 +3,7 @@
  * factored out, so that a reviewer reads each distinct change once ("27 stacks: the same 3 changes").
  * Pure and generic: a stack is given as the lines that describe its changes; the caller renders them.
  */
+import { environmentOfStack } from "../../core/stack-ids";
 
 export interface TenantIdentity {
   /** The tenant (environment) name, e.g. `alpha` for stacks `tenant-alpha` / `workload-alpha`. */
@@ -28,12 +29,9 @@ export interface Cluster {
 export const TENANT_PLACEHOLDER = "<tenant>";
 export const ACCOUNT_PLACEHOLDER = "<account>";
 
-const STACK_PREFIXES = ["tenant-", "workload-"];
-
 /** `tenant-alpha` → `alpha`; stacks without a known prefix are their own "tenant" (e.g. `central`). */
 export function tenantOfStack(stack: string): string {
-  for (const p of STACK_PREFIXES) if (stack.startsWith(p) && stack.length > p.length) return stack.slice(p.length);
-  return stack;
+  return environmentOfStack(stack) ?? stack;
 }
 
 function escapeRe(s: string): string {

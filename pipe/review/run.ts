@@ -8,7 +8,8 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { loadFleet } from "../../cli/config-loader";
+import { loadFleet } from "../../core/config/loader";
+import { BITBUCKET_TOKEN_VARIABLES } from "../../core/secret-variables";
 import { BitbucketClient } from "./bitbucket";
 import { DETAIL_MARKDOWN, writeDetail } from "./detail";
 import { buildAnnotations, buildReport, REPORT_ID } from "./insights";
@@ -40,9 +41,11 @@ function accountIds(cwd: string, fleetDir: string, log: (line: string) => void):
   }
 }
 
+const isBitbucketToken = (name: string): boolean => (BITBUCKET_TOKEN_VARIABLES as readonly string[]).includes(name);
+
 function processEnv(env: RunReviewOptions["env"]): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && k !== "BITBUCKET_ACCESS_TOKEN" && k !== "BITBUCKET_STEP_OIDC_TOKEN") out[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !isBitbucketToken(k)) out[k] = v;
   return out;
 }
 

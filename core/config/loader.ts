@@ -1,13 +1,13 @@
 /**
- * Reads an environments directory and hands the texts to the pure validator (core/config/parse.ts).
+ * Reads an environments directory and hands the texts to the pure validator (parse.ts).
  * The only fs code of the configuration: a missing or empty directory is reported here, in the same
  * file:line:col form as every other problem.
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { ConfigError, type ConfigIssue } from "../core/errors";
-import { CONFIG_EXTENSIONS, isConfigFile, parseFleet, type ParseResult, type SourceFile } from "../core/config/parse";
-import type { FleetConfig } from "../core/config/schema";
+import { ConfigError, type ConfigIssue } from "../errors";
+import { CONFIG_EXTENSIONS, isConfigFile, parseFleet, type ParseResult, type SourceFile } from "./parse";
+import type { FleetConfig } from "./schema";
 
 export interface LoadOptions {
   /** Messages name files relative to this directory (the user's working directory). @default process.cwd() */
