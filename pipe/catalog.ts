@@ -16,7 +16,7 @@ export interface PipeVariable {
   readonly default?: string;
   readonly modes: readonly PipeMode[];
   readonly description: string;
-  /** Set by Bitbucket itself in every step; listed because the pipe reads it, not for users to pass. */
+  /** Set by the platform (Bitbucket, or an AWS container); listed because the pipe reads it, not for users to pass. */
   readonly platform?: boolean;
 }
 
@@ -64,7 +64,8 @@ export const PIPE_VARIABLES: readonly PipeVariable[] = [
   { name: "BITBUCKET_API_URL", kind: "string", default: "`https://api.bitbucket.org/2.0`", modes: REVIEW, description: "Bitbucket API base URL (a self-hosted gateway or a test server)." },
   { name: "BITBUCKET_PROXY_URL", kind: "string", default: "none", modes: REVIEW, description: "HTTP proxy for the Bitbucket API, `http://host:port`." },
   { name: "DEBUG", kind: "boolean", default: "`false`", modes: ALL, description: "`'true'` prints the settings (secrets masked) and every HTTP call." },
-  // Set by Bitbucket in every step.
+  // Set by the platform.
+  { name: "AWS_CONTAINER_AUTHORIZATION_TOKEN", kind: "secret", platform: true, modes: ALL, description: "Container credentials of an AWS runtime (masked if present)." },
   { name: "BITBUCKET_STEP_OIDC_TOKEN", kind: "secret", platform: true, modes: ALL, description: "The step's OpenID Connect token (only with `oidc: true`)." },
   { name: "BITBUCKET_PR_ID", kind: "string", platform: true, modes: ALL, description: "Set in pull-request pipelines: selects review mode." },
   { name: "BITBUCKET_PR_DESTINATION_BRANCH", kind: "string", platform: true, modes: REVIEW, description: "The branch a pull request merges into." },
