@@ -7,6 +7,7 @@ import { UsageError } from "../../core/errors";
 import { createS3 } from "../../pipe/aws";
 import { releaseVersion } from "../../pipe/release";
 import { outputFormat, parse } from "../args";
+import { progressLine } from "../progress-line";
 import { releaseSpec } from "../specs/release";
 import { loadFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
@@ -29,6 +30,7 @@ export async function release(ctx: CommandContext): Promise<number> {
   if (!values.version) throw new UsageError("fleet release: --version is required");
   if (targets.length === 0) throw new UsageError("fleet release: --to <env|wave:N> is required (one or more)");
   const fleet = loadFleet(values.dir, { cwd: ctx.cwd });
+  progressLine(ctx, `releasing ${values.app} ${values.version} to ${targets.join(", ")} …`);
   const written = await releaseVersion({
     s3: createS3(ctx.env, { region: ctx.env.AWS_REGION ?? fleet.central.region }),
     bucket: values.bucket ?? fleet.central.artifactBucket,
