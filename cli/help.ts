@@ -14,7 +14,27 @@ function usageLine(spec: CommandSpec): string {
   return `fleet ${spec.name}${positionals}${visible ? " [options]" : ""}`;
 }
 
+function renderParent(spec: CommandSpec, subs: Readonly<Record<string, CommandSpec>>, p: Paint): string {
+  const width = Math.max(...Object.keys(subs).map((s) => s.length)) + 2;
+  return [
+    `${p.bold(`fleet ${spec.name}`)}: ${spec.summary}`,
+    "",
+    `${p.bold("Usage:")} fleet ${spec.name} <${Object.keys(subs).join("|")}> [options]`,
+    ...(spec.details && spec.details.length > 0 ? ["", ...spec.details] : []),
+    "",
+    p.bold("Subcommands:"),
+    ...Object.entries(subs).map(([name, s]) => `  ${name.padEnd(width)}${s.summary}`),
+    "",
+    `Run 'fleet ${spec.name} <subcommand> --help' for its options.`,
+    "",
+    p.bold("Examples:"),
+    ...spec.examples.map((e) => `  ${e}`),
+    "",
+  ].join("\n");
+}
+
 export function renderHelp(spec: CommandSpec, p: Paint): string {
+  if (spec.subcommands !== undefined) return renderParent(spec, spec.subcommands, p);
   const rows = Object.entries(spec.options)
     .filter(([, o]) => !o.internal)
     .map(([name, o]): [string, string] => [flag(name, o), `${o.description} ${defaultNote(o)}`]);

@@ -59,11 +59,17 @@ function bareHelp(name: string, accepted: readonly string[]): string {
   return `fleet ${name} [options]\n\nOptions:\n${accepted.map((o) => `  --${o}\n`).join("")}`;
 }
 
-function help(ctx: CommandContext, name: string): number {
-  const entry = COMMANDS[name];
-  if (!entry) throw new UsageError(`unknown command ${JSON.stringify(name)}; 'fleet help' lists the commands`);
-  if (!entry.spec) return -1;
-  ctx.stdout.write(renderHelp(entry.spec, paint(colorEnabled(ctx.env, ctx.stdout))));
+/** The spec that `fleet <name> [<sub>] --help` asks for; a subcommand's when the command has it. */
+function helpSpec(name: string, sub: string | undefined): CommandSpec | undefined {
+  const spec = COMMANDS[name]?.spec;
+  return (sub === undefined ? undefined : spec?.subcommands?.[sub]) ?? spec;
+}
+
+function help(ctx: CommandContext, name: string, sub: string | undefined): number {
+  if (!COMMANDS[name]) throw new UsageError(`unknown command ${JSON.stringify(name)}; 'fleet help' lists the commands`);
+  const spec = helpSpec(name, sub);
+  if (!spec) return -1;
+  ctx.stdout.write(renderHelp(spec, paint(colorEnabled(ctx.env, ctx.stdout))));
   return 0;
 }
 
@@ -84,14 +90,18 @@ async function dispatch(ctx: CommandContext): Promise<number> {
   const flags = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
   const helpFor = name === "help" ? rest[0] : flags.includes("--help") || flags.includes("-h") ? name : undefined;
   if (helpFor !== undefined) {
-    const code = help(ctx, helpFor);
+    // `fleet help rollout start` and `fleet rollout start --help` both ask for the subcommand.
+    const candidate = name === "help" ? rest[1] : rest[0];
+    const sub = candidate !== undefined && !candidate.startsWith("-") ? candidate : undefined;
+    const code = help(ctx, helpFor, sub);
     if (code >= 0) return code;
   }
   const entry = COMMANDS[helpFor ?? name];
   if (!entry) throw new UsageError(`unknown command ${JSON.stringify(name)}\n\n${usage(ctx, ctx.stderr)}`);
   if (AWS_COMMANDS.has(name)) quietNodeVersionWarning();
   const command = await entry.load();
-  return await command({ ...ctx, argv: helpFor !== undefined ? ["--help"] : rest });
+  // A command without a spec answers --help itself (its parser stops at it and names its options).
+  return await command({ ...ctx, argv: name === "help" ? [...rest.slice(1), "--help"] : rest });
 }
 
 export async function main(ctx: CommandContext): Promise<number> {

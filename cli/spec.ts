@@ -29,6 +29,11 @@ export interface CommandSpec<O extends Readonly<Record<string, OptionSpec>> = Re
   readonly options: O;
   /** Whole command lines a user can copy. */
   readonly examples: readonly string[];
+  /**
+   * `fleet rollout start|status|…`: each subcommand with its own spec (its `name` is the whole
+   * `rollout start`); the parent's `options` are then empty.
+   */
+  readonly subcommands?: Readonly<Record<string, CommandSpec>>;
 }
 
 /** Keeps the options' literal types, so that `parse(spec, argv)` returns typed values. */

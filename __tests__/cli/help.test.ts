@@ -6,9 +6,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HelpRequested } from "../../cli/args";
+import { HelpRequested, parse } from "../../cli/args";
+import { UsageError } from "../../core/errors";
 import { COMMANDS, main } from "../../cli/main";
-import { defaultNote } from "../../cli/spec";
+import { defaultNote, defineCommand, type CommandSpec } from "../../cli/spec";
 import { version } from "../../package.json";
 import { runCli } from "./run-cli";
 
@@ -21,17 +22,32 @@ function entry(name: string) {
   return found;
 }
 
-/** The option names the command's own parser accepts: its parse call stops at --help and says them. */
-async function acceptedOptions(name: string): Promise<string[]> {
-  const command = await entry(name).load();
+/**
+ * What `--help` is asked of: every command, and for a command with subcommands (`fleet rollout start`)
+ * every subcommand, each with the spec its help is printed from.
+ */
+const targets: { label: string; argv: string[]; spec: CommandSpec | undefined }[] = names.flatMap((name) => {
+  const spec = entry(name).spec;
+  const subs = spec?.subcommands;
+  if (subs === undefined) return [{ label: name, argv: [name], spec }];
+  return Object.entries(subs).map(([sub, s]) => ({ label: `${name} ${sub}`, argv: [name, sub], spec: s }));
+});
+
+/**
+ * The option names the command's own parser accepts: its parse call stops at --help and says them
+ * (`help` itself, which some commands also declare, is every command's).
+ */
+async function acceptedOptions(argv: readonly string[]): Promise<string[]> {
+  const [name, ...rest] = argv;
+  const command = await entry(name ?? "").load();
   const sink = { write: () => true };
   try {
-    await command({ argv: ["--help"], env: {}, cwd, stdout: sink, stderr: sink });
+    await command({ argv: [...rest, "--help"], env: {}, cwd, stdout: sink, stderr: sink });
   } catch (err) {
-    if (err instanceof HelpRequested) return [...err.accepted];
+    if (err instanceof HelpRequested) return err.accepted.filter((o) => o !== "help");
     throw err;
   }
-  throw new Error(`fleet ${name} --help ran the command instead of stopping at its argument parser`);
+  throw new Error(`fleet ${argv.join(" ")} --help ran the command instead of stopping at its argument parser`);
 }
 
 describe("fleet <command> --help", () => {
@@ -39,22 +55,20 @@ describe("fleet <command> --help", () => {
     expect(names).toEqual(expect.arrayContaining(["validate", "schema", "synth", "package", "publish", "release", "status", "review", "local"]));
   });
 
-  it.each(names)("%s: has a spec whose options are exactly the ones its parser accepts", async (name) => {
-    const spec = entry(name).spec;
+  it.each(targets)("$label: has a spec whose options are exactly the ones its parser accepts", async ({ argv, spec }) => {
     expect(spec).toBeDefined();
-    expect(Object.keys(spec?.options ?? {}).sort()).toEqual((await acceptedOptions(name)).sort());
+    expect(Object.keys(spec?.options ?? {}).sort()).toEqual((await acceptedOptions(argv)).sort());
   });
 
-  it.each(names)("%s: --help and help <command> print synopsis, every option with its default and an example, exit 0", async (name) => {
-    const spec = entry(name).spec;
-    if (spec === undefined) throw new Error(`fleet ${name} has no spec (cli/specs/)`);
-    const viaFlag = await runCli([name, "--help"], cwd);
-    const viaHelp = await runCli(["help", name], cwd);
+  it.each(targets)("$label: --help and help <command> print synopsis, every option with its default and an example, exit 0", async ({ label, argv, spec }) => {
+    if (spec === undefined) throw new Error(`fleet ${label} has no spec (cli/specs/)`);
+    const viaFlag = await runCli([...argv, "--help"], cwd);
+    const viaHelp = await runCli(["help", ...argv], cwd);
     expect(viaFlag).toEqual(viaHelp);
     expect(viaFlag.code).toBe(0);
     expect(viaFlag.stderr).toBe("");
     const text = viaFlag.stdout;
-    expect(text).toContain(`Usage: fleet ${name}`);
+    expect(text).toContain(`Usage: fleet ${spec.name}`);
     const options = Object.entries(spec.options);
     for (const [option] of options.filter(([, o]) => o.internal)) expect(text).not.toContain(`--${option}`);
     for (const [option, o] of options.filter(([, o]) => !o.internal)) {
@@ -65,7 +79,7 @@ describe("fleet <command> --help", () => {
     }
     expect(spec.examples.length).toBeGreaterThan(0);
     for (const e of spec.examples) {
-      expect(e.startsWith(`fleet ${name}`)).toBe(true);
+      expect(e.startsWith(`fleet ${spec.name}`)).toBe(true);
       expect(text).toContain(e);
     }
   });
@@ -153,5 +167,43 @@ describe("progress line", () => {
     expect(tty.err).toBe("… packaging . …\n");
     expect(JSON.parse(tty.out)).toMatchObject({ files: 1 });
     expect((await run(false)).err).toBe("");
+  });
+});
+
+describe("a command with subcommands (the shape of fleet rollout start|status)", () => {
+  const startSpec = defineCommand({
+    name: "demo start",
+    summary: "start something",
+    options: { app: { type: "string", placeholder: "app", defaultText: "required", description: "the application" } },
+    examples: ["fleet demo start --app web"],
+  });
+  const demoSpec = defineCommand({ name: "demo", summary: "a command with subcommands", options: {}, examples: ["fleet demo start --app web"], subcommands: { start: startSpec } });
+  beforeAll(() => {
+    // An old-style command: it parses by name, as commands written before the specs do.
+    COMMANDS.demo = {
+      spec: demoSpec,
+      load: async () => async (ctx) => {
+        const [sub, ...argv] = ctx.argv;
+        if (sub !== "start") throw new UsageError("fleet demo: unknown subcommand");
+        parse("demo start", argv, { app: { type: "string" }, help: { type: "boolean" } });
+        return 0;
+      },
+    };
+  });
+  afterAll(() => {
+    delete COMMANDS.demo;
+  });
+
+  it("--help lists the subcommands; <sub> --help and help <command> <sub> print the subcommand's options", async () => {
+    const parent = await runCli(["demo", "--help"], cwd);
+    expect(parent.code).toBe(0);
+    expect(parent.stdout).toContain("Usage: fleet demo <start> [options]");
+    expect(parent.stdout).toMatch(/^ {2}start {2,}start something$/m);
+    const sub = await runCli(["demo", "start", "--help"], cwd);
+    expect(sub).toEqual(await runCli(["help", "demo", "start"], cwd));
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toContain("Usage: fleet demo start [options]");
+    expect(sub.stdout).toMatch(/--app <app> +the application \(required\)/);
+    expect(await acceptedOptions(["demo", "start"])).toEqual(["app"]);
   });
 });
