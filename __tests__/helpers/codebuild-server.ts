@@ -9,12 +9,23 @@
  * `failNext` scripts error replies for the next requests (throttling, a running deploy, a 5xx).
  * Plain Node, no test-framework imports: bench/lambda/run.mjs loads it too.
  */
-import { createHash, randomUUID } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import {
+  AMZ_JSON_1_1,
+  CodeBuildApiError,
+  IdempotencyTokens,
+  operationOf,
+  projectNameOf,
+  readBody,
+  sendError,
+  sendReply,
+  tokenOf,
+  unknownOperation,
+} from "../../cli/local/codebuild-wire";
 
-export const CODEBUILD_TARGET_PREFIX = "CodeBuild_20161006.";
-export const AMZ_JSON_1_1 = "application/x-amz-json-1.1";
+export { AMZ_JSON_1_1, CODEBUILD_TARGET_PREFIX } from "../../cli/local/codebuild-wire";
 
 export interface RecordedRequest {
   readonly method: string;
@@ -49,35 +60,19 @@ export interface CodeBuildServer {
   stop(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  const headers: Record<string, string> = { "content-type": AMZ_JSON_1_1, "content-length": String(Buffer.byteLength(text)), "x-amzn-requestid": randomUUID() };
-  if (status >= 400) headers["x-amzn-errortype"] = (body as { __type: string }).__type;
-  res.writeHead(status, headers).end(text);
-}
-
 export async function startCodeBuildServer(options: { region?: string; accountId?: string } = {}): Promise<CodeBuildServer> {
   const region = options.region ?? "eu-west-1";
   const accountId = options.accountId ?? "012345678901";
   const requests: RecordedRequest[] = [];
   const builds: { id: string; token: string | undefined; input: Record<string, unknown> }[] = [];
-  const tokens = new Map<string, { paramsHash: string; build: Record<string, unknown> }>();
+  // Tokens do not expire here: a test's requests all fall within CodeBuild's window.
+  const tokens = new IdempotencyTokens<Record<string, unknown>>(Date.now, Infinity);
   const scripted: ScriptedError[] = [];
 
-  const startBuild = (input: Record<string, unknown>): { status: number; body: unknown } => {
-    const projectName = input.projectName;
-    if (typeof projectName !== "string" || projectName === "") {
-      return { status: 400, body: { __type: "InvalidInputException", message: "projectName is required" } };
-    }
-    const token = typeof input.idempotencyToken === "string" ? input.idempotencyToken : undefined;
-    const paramsHash = createHash("sha256").update(JSON.stringify({ ...input, idempotencyToken: undefined })).digest("hex");
-    if (token !== undefined) {
-      const seen = tokens.get(token);
-      if (seen && seen.paramsHash !== paramsHash) {
-        return { status: 400, body: { __type: "InvalidInputException", message: "Idempotency token already used with different parameters" } };
-      }
-      if (seen) return { status: 200, body: { build: seen.build } };
-    }
+  const startBuild = (input: Record<string, unknown>): Record<string, unknown> => {
+    const projectName = projectNameOf(input);
+    const repeat = tokens.repeatOf(input);
+    if (repeat) return repeat;
     const id = `${projectName}:${randomUUID()}`;
     const build = {
       id,
@@ -91,38 +86,36 @@ export async function startCodeBuildServer(options: { region?: string; accountId
       buildComplete: false,
       initiator: "fleet-assets-tracker",
     };
-    builds.push({ id, token, input });
-    if (token !== undefined) tokens.set(token, { paramsHash, build });
-    return { status: 200, body: { build } };
+    builds.push({ id, token: tokenOf(input), input });
+    tokens.remember(input, build);
+    return build;
+  };
+
+  const serve = (method: string, headers: IncomingHttpHeaders, operation: string | undefined, body: unknown): Record<string, unknown> => {
+    const error = scripted.shift();
+    if (error) throw new CodeBuildApiError(error.type, error.message, error.status ?? 400);
+    if (method !== "POST" || operation === undefined) throw unknownOperation();
+    if (!String(headers["content-type"]).startsWith(AMZ_JSON_1_1)) throw new CodeBuildApiError("SerializationException", `Content-Type must be ${AMZ_JSON_1_1}`);
+    if (typeof body !== "object" || body === null) throw new CodeBuildApiError("SerializationException", "body is not a JSON object");
+    if (operation !== "StartBuild") throw new CodeBuildApiError("UnknownOperationException", `${operation} is not served here`);
+    return { build: startBuild(body as Record<string, unknown>) };
   };
 
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const rawBody = Buffer.concat(chunks).toString("utf8");
+    void readBody(req).then((rawBody) => {
       let body: unknown;
       try {
         body = JSON.parse(rawBody) as unknown;
       } catch {
         body = undefined;
       }
-      const target = req.headers["x-amz-target"];
-      const operation = typeof target === "string" && target.startsWith(CODEBUILD_TARGET_PREFIX) ? target.slice(CODEBUILD_TARGET_PREFIX.length) : undefined;
+      const operation = operationOf(req.headers);
       requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, operation, rawBody, body });
-
-      const error = scripted.shift();
-      if (error) return send(res, error.status ?? 400, { __type: error.type, message: error.message });
-      if (req.method !== "POST" || operation === undefined) {
-        return send(res, 400, { __type: "UnknownOperationException", message: `expected POST with X-Amz-Target ${CODEBUILD_TARGET_PREFIX}<Operation>` });
+      try {
+        sendReply(res, 200, serve(req.method ?? "", req.headers, operation, body));
+      } catch (err) {
+        sendError(res, err);
       }
-      if (!String(req.headers["content-type"]).startsWith(AMZ_JSON_1_1)) {
-        return send(res, 400, { __type: "SerializationException", message: `Content-Type must be ${AMZ_JSON_1_1}` });
-      }
-      if (typeof body !== "object" || body === null) return send(res, 400, { __type: "SerializationException", message: "body is not a JSON object" });
-      if (operation !== "StartBuild") return send(res, 400, { __type: "UnknownOperationException", message: `${operation} is not served here` });
-      const r = startBuild(body as Record<string, unknown>);
-      send(res, r.status, r.body);
     });
   });
   await new Promise<void>((resolve, reject) => {

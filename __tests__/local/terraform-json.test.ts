@@ -1,5 +1,7 @@
 import { join } from "node:path";
-import { listResources, readStack, renderPolicyDocument, Resolver, splitTemplate } from "../../cli/local/terraform-json";
+import { renderPolicyDocument } from "../../cli/local/terraform-computed";
+import { listResources, readStack } from "../../cli/local/terraform-json";
+import { Resolver, splitTemplate } from "../../cli/local/terraform-resolver";
 import { removeDir, tempDir, writeTree } from "../helpers/fs";
 
 const STACK = {

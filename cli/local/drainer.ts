@@ -68,57 +68,76 @@ function releaseEventOf(standIn: LambdaStandIn, event: Record<string, unknown>):
   };
 }
 
-export function startDrainer(options: DrainerOptions): Drainer {
-  const { clients, pool } = options;
-  const retryDelay = options.retryDelaySeconds ?? 1;
-  let stopped = false;
-  let received = 0;
-  const queues = [...options.standIns];
+/** What the handling of one message needs from the drainer. */
+interface DrainState {
+  readonly options: DrainerOptions;
+  readonly retryDelay: number;
+  /** The handler's environment per stand-in, made once. */
+  readonly envs: Map<LambdaStandIn, Record<string, string>>;
+  /** Attempts per message id. */
+  readonly attempts: Map<string, number>;
+  received: number;
+}
 
-  const envs = new Map<LambdaStandIn, Record<string, string>>();
-  const attempts = new Map<string, number>();
-  const handle = async (s: LambdaStandIn, m: Message): Promise<void> => {
-    const sqs = await clients.sqs(s.placement);
-    let event: Record<string, unknown>;
-    try {
-      event = restoreEnvelope(s, JSON.parse(m.Body ?? "{}") as Record<string, unknown>);
-    } catch {
-      event = { unparseable: m.Body ?? "" };
+/** One message: held back, or invoked (duplicated first when the drill says so), then settled. */
+async function handleMessage(st: DrainState, s: LambdaStandIn, m: Message): Promise<void> {
+  const { options } = st;
+  const sqs = await options.clients.sqs(s.placement);
+  let event: Record<string, unknown>;
+  try {
+    event = restoreEnvelope(s, JSON.parse(m.Body ?? "{}") as Record<string, unknown>);
+  } catch {
+    event = { unparseable: m.Body ?? "" };
+  }
+  const e = releaseEventOf(s, event);
+  const action = options.hooks?.before?.(s, e) ?? "invoke";
+  if (action === "hold") {
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 1 }));
+    return;
+  }
+  st.received++;
+  // Attempts are counted per message by the runner, not by SQS's receive count, which also counts the
+  // receives of an event the drill held back.
+  const attempt = (st.attempts.get(m.MessageId ?? "") ?? 0) + 1;
+  st.attempts.set(m.MessageId ?? "", attempt);
+  if (action === "duplicate-then-invoke") await sqs.send(new SendMessageCommand({ QueueUrl: s.queueUrl, MessageBody: m.Body ?? "{}" }));
+  const sent = Number(m.Attributes?.SentTimestamp);
+  options.hooks?.onReceived?.(s, e, attempt, Number.isFinite(sent) && sent > 0 ? sent : undefined);
+  const container = options.pool.get(`${s.placement.account}/${s.placement.region}/${s.functionName}`, () => st.envs.get(s)!);
+  const r = await container.invoke(e.event);
+  await settle(st, s, m, e, r, attempt);
+}
+
+/** As Lambda's asynchronous invoke: done, retried after a delay, or sent to the on-failure queue. */
+async function settle(st: DrainState, s: LambdaStandIn, m: Message, e: ReleaseEvent, r: InvokeResult, attempt: number): Promise<void> {
+  const { options } = st;
+  const sqs = await options.clients.sqs(s.placement);
+  if (r.ok) {
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle }));
+    options.hooks?.onInvoked?.(s, e, r, attempt, "done");
+  } else if (attempt <= s.maximumRetryAttempts) {
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: st.retryDelay * attempt }));
+    options.hooks?.onInvoked?.(s, e, r, attempt, "retry");
+  } else {
+    if (s.onFailureQueueArn) {
+      const name = s.onFailureQueueArn.slice(s.onFailureQueueArn.lastIndexOf(":") + 1);
+      const url = await options.clients.queueUrl(s.placement, name);
+      // The record Lambda writes to an on-failure destination (requestPayload + the error).
+      const record = { version: "1.0", timestamp: new Date().toISOString(), requestContext: { functionArn: `arn:aws:lambda:${s.placement.region}:${s.placement.account}:function:${s.functionName}`, condition: "RetriesExhausted", approximateInvokeCount: attempt }, requestPayload: e.event, responsePayload: { errorType: r.error?.name, errorMessage: r.error?.message } };
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(record) }));
     }
-    const e = releaseEventOf(s, event);
-    const action = options.hooks?.before?.(s, e) ?? "invoke";
-    if (action === "hold") {
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 1 }));
-      return;
-    }
-    received++;
-    // Attempts are counted per message by the runner, not by SQS's receive count, which also counts the
-    // receives of an event the drill held back.
-    const attempt = (attempts.get(m.MessageId ?? "") ?? 0) + 1;
-    attempts.set(m.MessageId ?? "", attempt);
-    if (action === "duplicate-then-invoke") await sqs.send(new SendMessageCommand({ QueueUrl: s.queueUrl, MessageBody: m.Body ?? "{}" }));
-    const sent = Number(m.Attributes?.SentTimestamp);
-    options.hooks?.onReceived?.(s, e, attempt, Number.isFinite(sent) && sent > 0 ? sent : undefined);
-    const container = pool.get(`${s.placement.account}/${s.placement.region}/${s.functionName}`, () => envs.get(s)!);
-    const r = await container.invoke(e.event);
-    if (r.ok) {
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle }));
-      options.hooks?.onInvoked?.(s, e, r, attempt, "done");
-    } else if (attempt <= s.maximumRetryAttempts) {
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: retryDelay * attempt }));
-      options.hooks?.onInvoked?.(s, e, r, attempt, "retry");
-    } else {
-      if (s.onFailureQueueArn) {
-        const name = s.onFailureQueueArn.slice(s.onFailureQueueArn.lastIndexOf(":") + 1);
-        const url = await clients.queueUrl(s.placement, name);
-        // The record Lambda writes to an on-failure destination (requestPayload + the error).
-        const record = { version: "1.0", timestamp: new Date().toISOString(), requestContext: { functionArn: `arn:aws:lambda:${s.placement.region}:${s.placement.account}:function:${s.functionName}`, condition: "RetriesExhausted", approximateInvokeCount: attempt }, requestPayload: e.event, responsePayload: { errorType: r.error?.name, errorMessage: r.error?.message } };
-        await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(record) }));
-      }
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle }));
-      options.hooks?.onInvoked?.(s, e, r, attempt, "on-failure");
-    }
-  };
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle }));
+    options.hooks?.onInvoked?.(s, e, r, attempt, "on-failure");
+  }
+}
+
+export function startDrainer(options: DrainerOptions): Drainer {
+  const { clients } = options;
+  let stopped = false;
+  const queues = [...options.standIns];
+  const st: DrainState = { options, retryDelay: options.retryDelaySeconds ?? 1, envs: new Map(), attempts: new Map(), received: 0 };
+  const { envs } = st;
+  const handle = (s: LambdaStandIn, m: Message) => handleMessage(st, s, m);
 
   // Each function's messages are handled in order by one worker (its container takes one event at a time);
   // different functions run side by side, up to `maxInFlight`, while the sweep goes on polling the others.
@@ -173,7 +192,7 @@ export function startDrainer(options: DrainerOptions): Drainer {
 
   return {
     get received() {
-      return received;
+      return st.received;
     },
     async stop() {
       stopped = true;

@@ -11,16 +11,18 @@
  *   have → "checksum mismatch", nothing applied, while the others deploy.
  */
 import { createHash } from "node:crypto";
-import { BUILD_VAR } from "../../core/build-variables";
-import type { Environment } from "../../core/config/schema";
-import { deployProjectName } from "../../stacks/names";
-import { ChainError } from "./errors";
-import type { FaultOutcome, ScenarioResult, World } from "./run";
-import type { ReleaseTrack } from "./tracker";
+import { BUILD_VAR } from "../../../core/build-variables";
+import type { Environment } from "../../../core/config/schema";
+import { deployProjectName } from "../../../stacks/names";
+import { ChainError } from "../errors";
+import type { FaultOutcome, ScenarioResult, World } from "../model";
+import type { ReleaseTrack } from "../tracker";
 
 export const DRILL_OLD = "1.0.0";
 export const DRILL_NEW = "1.1.0";
 
+// One function on purpose: the drill is a script read top to bottom, and the order of its faults is the
+// point (a late older release, then a refused start, then a hold, then a tampered release).
 export async function runDrill(world: World, newVersion = DRILL_NEW): Promise<ScenarioResult> {
   const { config, progress, tracker, codebuild, app } = world;
   const oldVersion = newVersion === DRILL_OLD ? "0.9.0" : DRILL_OLD;
