@@ -7,7 +7,8 @@
 //   node scripts/pipe-repo.mjs --check               exit 1 when they are stale or the versions disagree
 //   node scripts/pipe-repo.mjs --set-version 0.2.0   put the version (already in pipe/CHANGELOG.md) into
 //                                                    pipe.yml's image and every README snippet
-//   node scripts/pipe-repo.mjs --out <dir>           assemble the pipe repository tree (builds dist/ first)
+//   node scripts/pipe-repo.mjs --out <dir>           assemble the pipe repository tree (builds dist/ first;
+//                                                    --no-build takes the dist/pipe there is)
 // The release procedure that uses it is in pipe/RELEASING.md.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -65,10 +66,13 @@ function setVersion(version) {
   }
 }
 
-function assemble(out, version) {
+function assemble(out, version, { build = true } = {}) {
   const bundle = join(root, "dist", "pipe");
-  const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit" });
-  if (build.status !== 0) throw new Error("npm run build failed");
+  if (build) {
+    const r = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit" });
+    if (r.status !== 0) throw new Error("npm run build failed");
+  }
+  if (!existsSync(join(bundle, "index.js"))) throw new Error(`${join(bundle, "index.js")} is missing: run npm run build`);
   if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, "pipe.yml"))) throw new Error(`${out} is not empty and is not a pipe tree: refusing to write into it`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, "dist"), { recursive: true });
@@ -80,7 +84,7 @@ function assemble(out, version) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { write: { type: "boolean" }, check: { type: "boolean" }, "set-version": { type: "string" }, out: { type: "string" }, "pipe-dir": { type: "string" } } });
+  const { values } = parseArgs({ options: { write: { type: "boolean" }, check: { type: "boolean" }, "set-version": { type: "string" }, out: { type: "string" }, "pipe-dir": { type: "string" }, "no-build": { type: "boolean" } } });
   if (values["pipe-dir"]) pipeDir = resolve(values["pipe-dir"]);
   try {
     const render = loadRenderer();
@@ -93,7 +97,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const version = changelogVersion(read("CHANGELOG.md"));
     if (values.out) {
       const out = resolve(values.out);
-      assemble(out, version);
+      assemble(out, version, { build: !values["no-build"] });
       console.log(`✔ pipe ${version} assembled in ${out}: docker build -t ${IMAGE}:${version} ${out}`);
     } else {
       console.log(`✔ pipe metadata agrees with pipe/catalog.ts; version ${version}`);

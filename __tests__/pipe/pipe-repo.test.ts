@@ -12,7 +12,7 @@ import { withGenerated } from "../../pipe/catalog-render";
 import { readSettings as readReviewSettings } from "../../pipe/review/settings";
 import { readSettings } from "../../pipe/settings";
 import { Variables, type Env } from "../../pipe/variables";
-import { ROOT } from "../helpers/bundles";
+import { ROOT, ensureBuilt } from "../helpers/bundles";
 import { removeDir, tempDir } from "../helpers/fs";
 
 const script = join(ROOT, "scripts", "pipe-repo.mjs");
@@ -85,7 +85,9 @@ describe("scripts/pipe-repo.mjs", () => {
 
   it("assembles the pipe repository: pipe.yml, README, Dockerfile, changelog, licence, .dockerignore and the program at its root", () => {
     const out = join(dir, "tree");
-    const r = runScript(["--out", out]);
+    // Built here only when stale, so that this test does not rebuild dist/ under other test files' feet.
+    ensureBuilt(["dist/pipe/index.js"], ["pipe"]);
+    const r = runScript(["--out", out, "--no-build"]);
     expect(r.stderr).not.toContain("✖");
     expect(r.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual([".dockerignore", "CHANGELOG.md", "Dockerfile", "LICENSE", "README.md", "RELEASING.md", "VERSION", "dist", "pipe.yml"]);
