@@ -10,6 +10,8 @@ export const BUILD_VAR = {
   artifactBucket: "FLEET_ARTIFACT_BUCKET",
   centralAccountId: "FLEET_CENTRAL_ACCOUNT_ID",
   codeBuildProject: "FLEET_CODEBUILD_PROJECT",
+  // Set by the tenant stack on the assets tracker and on the deployer project: the fleet's one app.
+  appName: "FLEET_APP_NAME",
   // Set by the tenant stack on the deployer project.
   centralRegion: "FLEET_CENTRAL_REGION",
   stateBucket: "FLEET_STATE_BUCKET",

@@ -1,13 +1,15 @@
 /**
- * The fleet view of `fleet status` (DESIGN.md §1 step 8), pure: status records in, one row per environment
+ * The fleet view of `fleet status`, pure: status records in, one row per environment
  * out, and the table that prints them. It reports, it does not judge: failed tenants are rows like any other.
  *
  * - running: the version of the newest *succeeded* record (what terraform last applied there);
  * - last: the newest record by release id, whatever its result (a skipped or refused release is news too);
  * - lag: how many distinct known versions (SemVer) are newer than what runs; every known version when
  *   nothing runs yet.
+ * Records are attributed by their key ({@link attributeStatus}) before they get here.
  */
-import type { Status } from "./records";
+import { parseKey } from "./keys";
+import { StatusSchema, type Status } from "./records";
 import { compareReleaseIds, compareVersions, isValidVersion } from "./version";
 
 export interface FleetStatusEnvironment {
@@ -45,6 +47,37 @@ export interface FleetStatusInput {
 }
 
 const when = (s: Status) => s.finishedAt ?? s.startedAt;
+
+export type AttributedStatus = { readonly ok: true; readonly status: Status } | { readonly ok: false; readonly reason: string };
+
+/**
+ * A status record counts for the environment, app and release its KEY names, never for what its body
+ * says: each environment's deployer may write only under its own `status/<env>/`, so the key is the part
+ * an environment cannot forge for another. A body that disagrees with its key is ignored (the caller warns).
+ */
+export function attributeStatus(key: string, body: unknown): AttributedStatus {
+  const parsed = parseKey(key);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  if (parsed.key.kind !== "status") return { ok: false, reason: `not a status key (a ${parsed.key.kind} key)` };
+  const record = StatusSchema.safeParse(body);
+  if (!record.success) return { ok: false, reason: `not a valid status record (${record.error.issues[0]?.message ?? "invalid"})` };
+  const k = parsed.key;
+  const r = record.data;
+  for (const [field, inKey, inBody] of [["env", k.env, r.env], ["app", k.app, r.app], ["releaseId", k.releaseId, r.releaseId]] as const) {
+    if (inKey !== inBody) return { ok: false, reason: `the record's ${field} ${JSON.stringify(inBody)} disagrees with its key (${JSON.stringify(inKey)})` };
+  }
+  return { ok: true, status: r };
+}
+
+/**
+ * Environments whose newest release failed or was refused: what `fleet status` exits 1 for. Only the
+ * fleet's environments count when the fleet config is known (an environment removed from the fleet cannot
+ * be fixed by a release); from the records alone, every environment counts.
+ */
+export function failingEnvironments(status: FleetStatus): string[] {
+  const fleetKnown = status.environments.some((e) => e.inFleet);
+  return status.environments.filter((e) => (e.inFleet || !fleetKnown) && (e.last?.result === "failed" || e.last?.result === "refused")).map((e) => e.env);
+}
 
 export function buildFleetStatus(input: FleetStatusInput): FleetStatus {
   const byEnv = new Map<string, Status[]>();
@@ -107,8 +140,8 @@ export function formatFleetStatusTable(status: FleetStatus, source: string): str
     e.last ? shortTime(e.last.at) : "-",
     String(e.lag),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ");
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ");
   const out = [
     `${status.app}: newest version ${status.newestVersion ?? "none"} (${source})`,
     "",

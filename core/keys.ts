@@ -1,5 +1,5 @@
 /**
- * The central bucket's key layout (DESIGN.md §4): one strict grammar, shared by the pipe, the Lambda, the
+ * The central bucket's key layout: one strict grammar, shared by the pipe, the Lambda, the
  * deployer and `fleet status`. Formatting validates its parts, parsing accepts exactly what formatting
  * produces, and anything else is rejected with the reason: a key that is not ours is never acted upon.
  *
@@ -20,7 +20,7 @@ export type ParsedKey =
 
 export type KeyParseResult = { readonly ok: true; readonly key: ParsedKey } | { readonly ok: false; readonly reason: string };
 
-/** A key or key part that does not follow DESIGN.md §4. */
+/** A key or key part that does not follow the key layout above. */
 export class InvalidKeyError extends FleetError {}
 
 /** Longest key S3 accepts (bytes; our keys are ASCII). */

@@ -1,5 +1,5 @@
 /**
- * The JSON objects of the central bucket (DESIGN.md §4): manifest, release and status records. One schema
+ * The JSON objects of the central bucket: manifest, release and status records. One schema
  * each; the pipe writes them, the deployer and `fleet status` read them back through the same schema.
  * Reading is strict about what matters (names, versions, hashes) and ignores unknown fields, so that a
  * newer writer does not break an older reader.

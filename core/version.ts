@@ -1,5 +1,5 @@
 /**
- * Version and release-id rules (DESIGN.md §4). Versions compare by SemVer precedence, never as strings
+ * Version and release-id rules. Versions compare by SemVer precedence, never as strings
  * (`1.10.0` > `1.9.0`); release ids compare as strings because their format makes that chronological.
  */
 // Deep imports: semver is CommonJS, so its root would pull all of it into the Lambda bundle for two functions.
@@ -46,4 +46,30 @@ export function formatReleaseId(at: Date, random: string): string {
 /** Release ids sort chronologically as strings: a rollback written later is "later". */
 export function compareReleaseIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * How far a release id may be ahead of the storage's own clock (the time S3 says it stored the release
+ * object). A runner whose clock runs ahead would otherwise write ids that sort after every genuine release
+ * written in the next hours, and so supersede them all. Five minutes covers ordinary drift of a
+ * time-synchronised machine and the seconds between formatting the id and the write reaching S3.
+ */
+export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/** The time a release id names, to the millisecond (the first three hex characters after the dash). */
+export function releaseIdTime(id: string): Date | undefined {
+  if (!isValidReleaseId(id)) return undefined;
+  const m = RELEASE_ID_RE.exec(id)!;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  const millis = Math.min(parseInt(id.slice(id.indexOf("-") + 1, id.indexOf("-") + 4), 16), 999);
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s, millis));
+}
+
+/** Why `releaseId` cannot be trusted for ordering given when the storage stored it, or undefined when it can. */
+export function clockSkewProblem(releaseId: string, storedAt: Date, maxSkewMs = MAX_CLOCK_SKEW_MS): string | undefined {
+  const at = releaseIdTime(releaseId);
+  if (!at) return `release id ${JSON.stringify(releaseId.slice(0, 64))} is not a valid release id`;
+  const ahead = at.getTime() - storedAt.getTime();
+  if (ahead <= maxSkewMs) return undefined;
+  return `release id ${releaseId} is ${Math.round(ahead / 1000)} s ahead of the time the storage wrote it (${storedAt.toISOString()}); at most ${maxSkewMs / 1000} s are allowed (the releasing machine's clock runs ahead)`;
 }

@@ -1,6 +1,6 @@
 /**
- * The deployer's configuration, read from environment variables only (DESIGN.md §8): the five the Lambda
- * passes as build overrides, the project's own, and defaults for everything else. Pure: the caller passes
+ * The deployer's configuration, read from environment variables only: the five the Lambda passes as build
+ * overrides, the project's own (the tenant stack sets them), and defaults for everything else. Pure: the caller passes
  * the environment, so tests and the entry point read the same way. All problems are reported at once.
  */
 import { NAME_RE, VERSION_RE } from "../core/patterns";
@@ -12,7 +12,10 @@ import { DeployerConfigError } from "./errors";
 export interface DeployerConfig {
   readonly releaseKey: string;
   readonly releaseVersionId: string;
+  /** The app of the release (from its key, passed by the Lambda). */
   readonly app: string;
+  /** The one app this fleet deploys (FLEET_APP_NAME, set by the tenant stack): a release of any other is refused. */
+  readonly appName: string;
   readonly version: string;
   readonly releaseId: string;
   readonly env: string;
@@ -42,7 +45,7 @@ export interface DeployerConfig {
   readonly buildId: string;
 }
 
-/** The variables without which the deployer cannot know what to deploy (DESIGN.md §8). */
+/** The variables without which the deployer cannot know what to deploy, or what it may deploy. */
 export const REQUIRED_VARIABLES = [
   BUILD_VAR.releaseKey,
   BUILD_VAR.releaseVersionId,
@@ -51,6 +54,7 @@ export const REQUIRED_VARIABLES = [
   BUILD_VAR.releaseId,
   BUILD_VAR.environment,
   BUILD_VAR.artifactBucket,
+  BUILD_VAR.appName,
 ] as const;
 
 export const DEFAULT_MAX_ARCHIVE_BYTES = 512 * 1024 * 1024;
@@ -74,6 +78,7 @@ export function readDeployerConfig(env: Env): DeployerConfig {
     if (v !== "" && !ok) problems.push(`${name}=${JSON.stringify(v.slice(0, 100))} is not ${allowed}`);
   };
   check(BUILD_VAR.app, req(BUILD_VAR.app), NAME_RE.test(req(BUILD_VAR.app)), `a name matching ${NAME_RE.source}`);
+  check(BUILD_VAR.appName, req(BUILD_VAR.appName), NAME_RE.test(req(BUILD_VAR.appName)), `a name matching ${NAME_RE.source}`);
   check(BUILD_VAR.environment, req(BUILD_VAR.environment), NAME_RE.test(req(BUILD_VAR.environment)), `a name matching ${NAME_RE.source}`);
   check(BUILD_VAR.version, req(BUILD_VAR.version), VERSION_RE.test(req(BUILD_VAR.version)), "a SemVer version without build metadata");
   check(BUILD_VAR.releaseId, req(BUILD_VAR.releaseId), isValidReleaseId(req(BUILD_VAR.releaseId)), "a release id YYYYMMDDTHHMMSSZ-<8 hex>");
@@ -112,6 +117,7 @@ export function readDeployerConfig(env: Env): DeployerConfig {
     releaseKey: req(BUILD_VAR.releaseKey),
     releaseVersionId: req(BUILD_VAR.releaseVersionId),
     app,
+    appName: req(BUILD_VAR.appName),
     version: req(BUILD_VAR.version),
     releaseId: req(BUILD_VAR.releaseId),
     env: envName,

@@ -1,53 +1,49 @@
 /**
- * One deploy, start to finish (DESIGN.md §1 step 7), over ports so that the order of steps and the
- * mapping of every outcome to a status record and an exit code live in one readable place:
+ * One deploy, start to finish, over ports so that the order of steps and the mapping of every outcome to a
+ * status record and an exit code live in one readable place:
  *
- *   record "started" → release key and object (exact version-id) → hold → superseded → version guard →
- *   download + checksums → safe extraction → record "applying" → terraform → deployed version → record result
+ *   duplicate? → record "started" → release (key, app pin, exact version-id, schema, clock) → hold →
+ *   superseded → version guard → download + checksums → safe extraction → superseded + version guard again
+ *   → record "applying" → apply → deployed version → record the result
  *
- * The version guard runs before the download: a refused downgrade should not cost a large transfer.
- * Every stop is one line in the log (`✖ deploy <env> <version>: …`) and the same line in the record.
- * Success is recorded only after terraform succeeded AND the deployed version was written.
+ * The version guard runs before the download: a refused downgrade should not cost a large transfer. It and
+ * the superseded check run again right before the apply, because another release may have landed while
+ * this one downloaded. Every stop is one line in the log (`✖ deploy <env> <version>: …`) and the same line
+ * in the record, and a deploy that stops short leaves none of its files in the work directory. Success is
+ * recorded only after the apply succeeded AND the deployed version was written.
  */
-import { stat } from "node:fs/promises";
-import { join } from "node:path";
-import { BUILD_VAR } from "../core/build-variables";
-import { manifestKey, releasesPrefix, statusKey } from "../core/keys";
-import { STATUS_SCHEMA, type Status, type StatusResult } from "../core/records";
+import { statusKey } from "../core/keys";
+import { STATUS_SCHEMA, type Release, type Status, type StatusResult } from "../core/records";
 import { PLATFORM_SECRET_VARIABLES } from "../core/secret-variables";
-import { stackDir as stackDirOf, workloadStackId } from "../core/stack-ids";
-import type { ApplyOutcome, ApplyPlan } from "./apply";
-import { defaultApplyCommands } from "./apply";
 import type { DeployerConfig } from "./config";
-import type { ArchiveLimits } from "./entry-rules";
 import { DeployFailedError, DeployRefusedError, DeploySkip } from "./errors";
-import type { ExtractResult } from "./extract";
-import { checkChecksums, checkManifest, checkRelease, checkReleaseKey, checkVersion, findSuperseding } from "./guards";
-import type { CentralBucket } from "./s3-store";
-import type { DeployedVersionParameter } from "./ssm-store";
+import type { DeployPorts } from "./ports";
+import { applyStack, checkNotSuperseded, extractArtifact, fetchArtifact, guardVersion, recordDeployedVersion, removeReleaseFiles, verifyRelease, type StepContext } from "./steps";
 import { oneLine, redact } from "./text";
 
-export interface DeployPorts {
-  readonly bucket: Pick<CentralBucket, "bucket" | "getJson" | "listKeys" | "download" | "putStatus">;
-  readonly deployedVersion: Pick<DeployedVersionParameter, "name" | "get" | "put">;
-  readonly extract: (zipPath: string, targetDir: string, limits: ArchiveLimits) => Promise<ExtractResult>;
-  readonly apply: (plan: ApplyPlan, writeLine: (line: string) => void) => Promise<ApplyOutcome>;
-  /** Progress and command output (the build log). */
-  readonly out: (line: string) => void;
-  /** The one failure line. */
-  readonly err: (line: string) => void;
-  readonly now: () => Date;
-  /** Aborted when the build is being stopped; see apply.ts. */
-  readonly signal?: AbortSignal;
-  /** The environment the apply command inherits. */
-  readonly processEnv: Readonly<Record<string, string | undefined>>;
-}
+export type { DeployPorts } from "./ports";
 
 export interface DeployOutcome {
   readonly result: Exclude<StatusResult, "in-progress">;
   /** One line: why it stopped, or what was applied. */
   readonly message: string;
   readonly exitCode: 0 | 1;
+}
+
+/** The steps, in order. A step that stops the deploy throws; see steps.ts. */
+async function steps(ctx: StepContext, recordApplying: () => Promise<void>): Promise<string> {
+  const release: Release = await verifyRelease(ctx);
+  if (ctx.config.hold) throw new DeploySkip("environment on hold (FLEET_HOLD=true)");
+  await checkNotSuperseded(ctx);
+  await guardVersion(ctx, release);
+  const zip = await fetchArtifact(ctx, release);
+  const stackDir = await extractArtifact(ctx, zip);
+  // Another release may have landed during the download: look again before changing anything.
+  await checkNotSuperseded(ctx);
+  await guardVersion(ctx, release);
+  await recordApplying();
+  await applyStack(ctx, stackDir);
+  return recordDeployedVersion(ctx, release);
 }
 
 export async function deploy(config: DeployerConfig, workDir: string, ports: DeployPorts): Promise<DeployOutcome> {
@@ -69,6 +65,18 @@ export async function deploy(config: DeployerConfig, workDir: string, ports: Dep
     ...(phase === "finished" ? { finishedAt: ports.now().toISOString() } : {}),
     ...(error !== undefined ? { error } : {}),
   });
+  const alreadySucceeded = async (): Promise<Status | undefined> => {
+    const found = await ports.bucket.getStatus(key).catch(() => undefined);
+    return found?.result === "succeeded" ? found : undefined;
+  };
+
+  // A duplicate build of a release that already succeeded (a redelivered event, a redrive): nothing to do.
+  const done = await alreadySucceeded();
+  if (done) {
+    const message = `already succeeded (build ${done.buildId}); this duplicate build changes nothing`;
+    ports.out(`↷ ${label}: ${message}`);
+    return { result: "skipped", message, exitCode: 0 };
+  }
 
   try {
     await ports.bucket.putStatus(key, record("started", "in-progress"));
@@ -79,27 +87,26 @@ export async function deploy(config: DeployerConfig, workDir: string, ports: Dep
     return { result: "failed", message, exitCode: 1 };
   }
 
-  let outcome: DeployOutcome;
-  try {
-    const applied = await steps(config, workDir, ports, key, record, (line) => ports.out(redact(line, secrets)));
-    outcome = { result: "succeeded", message: applied, exitCode: 0 };
-  } catch (err) {
-    if (err instanceof DeploySkip) outcome = { result: "skipped", message: clean(err.message), exitCode: 0 };
-    else if (err instanceof DeployRefusedError) outcome = { result: "refused", message: clean(err.message), exitCode: 1 };
-    else if (err instanceof DeployFailedError) outcome = { result: "failed", message: clean(err.message), exitCode: 1 };
-    else {
-      // A bug: the stack goes to the build log for whoever fixes it; the record keeps one line.
-      ports.out(redact(err instanceof Error ? (err.stack ?? err.message) : String(err), secrets));
-      outcome = { result: "failed", message: clean(`internal error: ${err instanceof Error ? err.message : String(err)}`), exitCode: 1 };
+  const ctx: StepContext = { config, workDir, ports, out: (line) => ports.out(redact(line, secrets)) };
+  let outcome = await outcomeOf(ctx, clean, () => ports.bucket.putStatus(key, record("applying", "in-progress")));
+  if (outcome.result !== "succeeded") {
+    await removeReleaseFiles(config, workDir).catch(() => undefined);
+    // Another build of this same release may have succeeded while this one ran (its failure is then a
+    // state lock or the like): the succeeded record stands.
+    const other = await alreadySucceeded();
+    if (other) {
+      const message = clean(`already succeeded (build ${other.buildId}); this duplicate build stopped (${outcome.message}) and changes nothing`);
+      ports.out(`↷ ${label}: ${message}`);
+      return { result: "skipped", message, exitCode: 0 };
     }
   }
 
   try {
     await ports.bucket.putStatus(key, record("finished", outcome.result, outcome.result === "succeeded" ? undefined : outcome.message));
   } catch (err) {
-    const message = clean(`${outcome.result}, but the status record could not be written: ${(err as Error).message}`);
-    ports.err(`✖ ${label}: ${message}`);
-    return { result: outcome.result, message, exitCode: 1 };
+    outcome = { result: outcome.result, message: clean(`${outcome.result}, but the status record could not be written: ${(err as Error).message}`), exitCode: 1 };
+    ports.err(`✖ ${label}: ${outcome.message}`);
+    return outcome;
   }
 
   if (outcome.result === "succeeded") ports.out(`✔ ${label}: ${outcome.message}`);
@@ -108,90 +115,21 @@ export async function deploy(config: DeployerConfig, workDir: string, ports: Dep
   return outcome;
 }
 
-async function steps(
-  config: DeployerConfig,
-  workDir: string,
-  ports: DeployPorts,
-  key: string,
-  record: (phase: Status["phase"], result: StatusResult) => Status,
-  out: (line: string) => void,
-): Promise<string> {
-  const { bucket } = ports;
-
-  // The key is checked before it is read: a release of another environment is refused, not fetched.
-  const keyProblem = checkReleaseKey(config);
-  if (keyProblem) throw new DeployRefusedError(keyProblem);
-  out(`→ release s3://${bucket.bucket}/${config.releaseKey} (version-id ${config.releaseVersionId})`);
-  const checked = checkRelease(config, await bucket.getJson(config.releaseKey, config.releaseVersionId));
-  if (!checked.ok) throw new DeployRefusedError(checked.reason);
-  const release = checked.release;
-  out(`  ${release.app} ${release.version} requested by ${release.requestedBy}${release.reason ? `: ${release.reason}` : ""}`);
-
-  if (config.hold) throw new DeploySkip("environment on hold (FLEET_HOLD=true)");
-  const later = findSuperseding(await bucket.listKeys(releasesPrefix(config.env, config.app)), config);
-  if (later) throw new DeploySkip(`superseded by ${later}`);
-
-  const deployed = await ports.deployedVersion.get();
-  out(`→ deployed version (${ports.deployedVersion.name}): ${deployed ?? "none"}`);
-  const versionProblem = checkVersion(deployed, release);
-  if (versionProblem) throw new DeployRefusedError(versionProblem);
-
-  const zipPath = join(workDir, `${config.app}-${config.version}-${config.releaseId}.zip`);
-  out(`→ download s3://${bucket.bucket}/${release.artifactKey}`);
-  const file = await bucket.download(release.artifactKey, zipPath, config.maxArchiveBytes);
-  const manifest = checkManifest(await bucket.getJson(manifestKey(config.app, config.version)), release);
-  if (!manifest.ok) throw new DeployRefusedError(manifest.reason);
-  const mismatch = checkChecksums(file, release, manifest.manifest);
-  if (mismatch) throw new DeployRefusedError(mismatch);
-  out(`  sha256 ${file.sha256} (${file.bytes} bytes) matches the release and the manifest`);
-
-  const target = join(workDir, `release-${config.releaseId}`);
-  const extracted = await ports.extract(zipPath, target, { maxBytes: config.maxArchiveBytes, maxFiles: config.maxArchiveFiles });
-  out(`→ extracted ${extracted.files} files (${extracted.bytes} bytes) into ${target}`);
-  const stackRel = `cdktf.out/${stackDirOf(workloadStackId(config.env))}`;
-  const stackDir = join(target, stackRel);
-  if (!(await isDirectory(stackDir))) throw new DeployRefusedError(`the artifact has no ${stackRel} (was it synthesized with this environment?)`);
-
-  if (ports.signal?.aborted) throw new DeployFailedError("stopped before the apply (the build is being stopped); nothing applied");
-  await bucket.putStatus(key, record("applying", "in-progress"));
-  const commands = config.applyCommand ? [config.applyCommand] : defaultApplyCommands(config.terraformBin, config.lockTimeout);
-  out(`→ apply ${stackRel}`);
-  const applied = await ports.apply(
-    {
-      commands,
-      cwd: stackDir,
-      ...(ports.signal ? { signal: ports.signal } : {}),
-      env: {
-        ...ports.processEnv,
-        [BUILD_VAR.stackDir]: stackDir,
-        [BUILD_VAR.artifactDir]: target,
-        [BUILD_VAR.workDir]: workDir,
-        [BUILD_VAR.environment]: config.env,
-        [BUILD_VAR.app]: config.app,
-        [BUILD_VAR.version]: config.version,
-        [BUILD_VAR.releaseId]: config.releaseId,
-        ...(config.stateBucket ? { [BUILD_VAR.stateBucket]: config.stateBucket } : {}),
-        ...(config.stateRegion ? { [BUILD_VAR.stateRegion]: config.stateRegion } : {}),
-        TF_IN_AUTOMATION: "1",
-        TF_INPUT: "0",
-      },
-    },
-    out,
-  );
-  if (!applied.ok) throw new DeployFailedError(applied.reason);
-
+/** Runs the steps and maps however they ended (including errors nobody expected) to an outcome. */
+async function outcomeOf(ctx: StepContext, clean: (text: string) => string, recordApplying: () => Promise<void>): Promise<DeployOutcome> {
+  const running = steps(ctx, recordApplying);
+  // When an unexpected error wins the race the steps may still reject later: that is already reported.
+  running.catch(() => undefined);
   try {
-    await ports.deployedVersion.put(config.version);
+    const applied = await (ctx.ports.unexpected ? Promise.race([running, ctx.ports.unexpected]) : running);
+    return { result: "succeeded", message: applied, exitCode: 0 };
   } catch (err) {
-    throw new DeployFailedError(`applied, but the deployed version was not recorded: ${(err as Error).message}`);
-  }
-  return `applied release ${config.releaseId}; ${ports.deployedVersion.name} = ${config.version}`;
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
+    if (err instanceof DeploySkip) return { result: "skipped", message: clean(err.message), exitCode: 0 };
+    if (err instanceof DeployRefusedError) return { result: "refused", message: clean(err.message), exitCode: 1 };
+    if (err instanceof DeployFailedError) return { result: "failed", message: clean(err.message), exitCode: 1 };
+    // A bug. One line, like every other stop: a stack trace of the bundled deployer is one enormous line
+    // of minified source, which buries the build log and helps nobody reading it.
+    const e = err instanceof Error ? err : new Error(String(err));
+    return { result: "failed", message: clean(`internal error: ${e.name}: ${e.message}`), exitCode: 1 };
   }
 }

@@ -1,6 +1,6 @@
 /**
  * How a deploy stops short of success. Each class maps to one `result` of the status record
- * (core/records.ts StatusSchema) and to the exit code of the build (DESIGN.md §8):
+ * (core/records.ts StatusSchema) and to the exit code of the build:
  * - {@link DeployRefusedError}: a guard said no (bad release, checksum, downgrade, unsafe archive) → exit 1;
  * - {@link DeployFailedError}: terraform or the platform failed → exit 1;
  * - {@link DeploySkip} is not an error thrown to the user: a rightly skipped release (hold, superseded) → exit 0.

@@ -3,15 +3,21 @@
  * later one superseded it, may this version replace the deployed one, do the checksums agree. Each returns
  * the reason to stop (one line) or undefined; the orchestration (deploy.ts) turns reasons into records.
  */
+import { BUILD_VAR } from "../core/build-variables";
 import { artifactKey, parseKey } from "../core/keys";
 import { ManifestSchema, ReleaseSchema, type Manifest, type Release } from "../core/records";
-import { compareReleaseIds, compareVersions, isValidVersion } from "../core/version";
+import { clockSkewProblem, compareReleaseIds, compareVersions, isValidVersion } from "../core/version";
 import type { DeployerConfig } from "./config";
 
 type Expect = Pick<DeployerConfig, "releaseKey" | "env" | "app" | "version" | "releaseId">;
 
-/** The release key must be a release key of this environment and app, and agree with the build variables. */
-export function checkReleaseKey(c: Expect): string | undefined {
+/**
+ * The release key must be a release key of this environment and of the fleet's app (FLEET_APP_NAME), and
+ * agree with the build variables. A release of another app would otherwise be applied here and write its
+ * version into this app's deployed-version parameter.
+ */
+export function checkReleaseKey(c: Expect & Pick<DeployerConfig, "appName">): string | undefined {
+  if (c.app !== c.appName) return `release is for app ${JSON.stringify(c.app)}, this fleet deploys ${JSON.stringify(c.appName)} (${BUILD_VAR.appName})`;
   const parsed = parseKey(c.releaseKey);
   if (!parsed.ok) return `release key is not valid: ${parsed.reason}`;
   const k = parsed.key;
@@ -38,16 +44,37 @@ export function checkRelease(c: Expect, body: unknown): { ok: true; release: Rel
   return { ok: true, release: r };
 }
 
-/** The newest release id of this env/app among `keys` that is later than `releaseId`, if any. */
-export function findSuperseding(keys: Iterable<string>, c: Pick<DeployerConfig, "env" | "app" | "releaseId">): string | undefined {
-  let newest: string | undefined;
+/** A key under this env/app that may hold a later release. */
+export interface LaterRelease {
+  readonly key: string;
+  readonly version: string;
+  readonly releaseId: string;
+}
+
+/**
+ * Release keys of this env/app among `keys` whose id is later than `releaseId`, newest first. Only
+ * candidates: a key proves nothing, so each must be read and pass {@link checkSupersedingRelease}.
+ */
+export function laterReleaseKeys(keys: Iterable<string>, c: Pick<DeployerConfig, "env" | "app" | "releaseId">): LaterRelease[] {
+  const later: LaterRelease[] = [];
   for (const key of keys) {
     const parsed = parseKey(key);
     if (!parsed.ok || parsed.key.kind !== "release" || parsed.key.env !== c.env || parsed.key.app !== c.app) continue;
-    const id = parsed.key.releaseId;
-    if (compareReleaseIds(id, c.releaseId) > 0 && (newest === undefined || compareReleaseIds(id, newest) > 0)) newest = id;
+    if (compareReleaseIds(parsed.key.releaseId, c.releaseId) > 0) later.push({ key, version: parsed.key.version, releaseId: parsed.key.releaseId });
   }
-  return newest;
+  return later.sort((a, b) => compareReleaseIds(b.releaseId, a.releaseId));
+}
+
+/**
+ * Whether the object read at a later key may supersede: it must be a valid release whose body agrees with
+ * its key, and its id must not be ahead of the time the storage wrote it. Garbage, a foreign body or a
+ * release from a runner whose clock runs ahead never stops a genuine release.
+ */
+export function checkSupersedingRelease(c: Pick<DeployerConfig, "env" | "app">, later: LaterRelease, body: unknown, storedAt: Date | undefined): string | undefined {
+  const checked = checkRelease({ releaseKey: later.key, env: c.env, app: c.app, version: later.version, releaseId: later.releaseId }, body);
+  if (!checked.ok) return checked.reason;
+  if (!storedAt) return "the storage gave no time for it";
+  return clockSkewProblem(later.releaseId, storedAt);
 }
 
 /**

@@ -28,12 +28,22 @@ export class CentralBucket {
 
   /** The JSON object at key/versionId. Missing → refused (a release that is not there is not deployed). */
   async getJson(key: string, versionId?: string): Promise<unknown> {
+    return (await this.getStored(key, versionId)).body;
+  }
+
+  /**
+   * The JSON object and the time S3 stored it (LastModified: the storage's clock, not the writer's), which
+   * bounds how far a release id may claim to be in the future.
+   */
+  async getStored(key: string, versionId?: string): Promise<{ body: unknown; storedAt: Date | undefined }> {
     const where = `s3://${this.bucket}/${key}${versionId ? ` (version ${versionId})` : ""}`;
     let body: Readable;
+    let storedAt: Date | undefined;
     try {
       const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }));
       if ((res.ContentLength ?? 0) > MAX_RECORD_BYTES) throw new DeployRefusedError(`${where} is ${res.ContentLength} bytes, too large for a record`);
       body = res.Body as Readable;
+      storedAt = res.LastModified;
     } catch (err) {
       if (err instanceof DeployRefusedError) throw err;
       if (isNotFound(err)) throw new DeployRefusedError(`${where} not found`);
@@ -41,10 +51,23 @@ export class CentralBucket {
     }
     const text = (await readCapped(body, MAX_RECORD_BYTES, where)).toString("utf8");
     try {
-      return JSON.parse(text) as unknown;
+      return { body: JSON.parse(text) as unknown, storedAt };
     } catch {
       throw new DeployRefusedError(`${where} is not JSON`);
     }
+  }
+
+  /** The status record at key, or undefined when there is none or it is not a valid record. */
+  async getStatus(key: string): Promise<Status | undefined> {
+    let body: unknown;
+    try {
+      body = await this.getJson(key);
+    } catch (err) {
+      if (err instanceof DeployRefusedError) return undefined;
+      throw err;
+    }
+    const parsed = StatusSchema.safeParse(body);
+    return parsed.success ? parsed.data : undefined;
   }
 
   /** Every key under prefix (paginated). */

@@ -132,6 +132,8 @@ export class TenantStack extends FleetStack {
           [BUILD_VAR.artifactBucket]: c.artifactBucket,
           [BUILD_VAR.centralAccountId]: c.accountId,
           [BUILD_VAR.codeBuildProject]: projectName,
+          // The fleet's one app: releases of any other app are dropped here and refused by the deployer.
+          [BUILD_VAR.appName]: config.app.name,
           NODE_OPTIONS: "--enable-source-maps",
         },
       },
@@ -229,6 +231,7 @@ export class TenantStack extends FleetStack {
         imagePullCredentialsType: "CODEBUILD",
         environmentVariable: [
           { name: BUILD_VAR.environment, value: e.name },
+          { name: BUILD_VAR.appName, value: config.app.name },
           { name: BUILD_VAR.artifactBucket, value: c.artifactBucket },
           { name: BUILD_VAR.centralRegion, value: c.region },
           { name: BUILD_VAR.stateBucket, value: c.stateBucket },

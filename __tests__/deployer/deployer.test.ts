@@ -42,7 +42,7 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     ensureDeployerBundle();
     moto = await startMoto();
     aws = clients(moto);
-    await createCentralBucket(aws.s3, moto.env.AWS_REGION);
+    await createCentralBucket(aws.s3, moto.env.AWS_REGION ?? "eu-west-1");
     work = tempDir("fleet-deployer-test-");
   });
 
@@ -82,8 +82,8 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     expect(history.map((s) => `${s.phase}/${s.result}`)).toEqual(["started/in-progress", "applying/in-progress", "finished/succeeded"]);
     const last = history[2];
     expect(last).toMatchObject({ env, app: "payments-api", version: "1.0.0", releaseId: p.release.releaseId, buildId: "fleet-deploy-happy:42" });
-    expect(last.error).toBeUndefined();
-    expect(Date.parse(last.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(last.startedAt));
+    expect(last?.error).toBeUndefined();
+    expect(Date.parse(last?.finishedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(last?.startedAt ?? ""));
   });
 
   it("deploys an artifact made by `fleet package` (the pipe's packager), executable bits kept", async () => {
@@ -132,7 +132,7 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/^✖ deploy tamper 1\.1\.0: checksum mismatch: artifact sha256 [0-9a-f]{12}…, release says/);
     expect(existsSync(marker)).toBe(false);
-    expect(readdirSync(workDir).filter((f) => f.startsWith("release-"))).toEqual([]);
+    expect(readdirSync(workDir)).toEqual([]);
     expect(await deployedVersion(aws.ssm, env)).toBe("0.0.0");
     const last = (await statusHistory(aws.s3, statusKey(env, "payments-api", p.release.releaseId))).pop()!;
     expect(last).toMatchObject({ phase: "finished", result: "refused" });
@@ -254,8 +254,8 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     expect(await deployedVersion(aws.ssm, env)).toBe("0.9.0");
     const history = await statusHistory(aws.s3, statusKey(env, "payments-api", p.release.releaseId));
     expect(history.map((s) => s.phase)).toEqual(["started", "applying", "finished"]);
-    expect(history[2].result).toBe("failed");
-    expect(history[2].error).toMatch(reason);
+    expect(history[2]?.result).toBe("failed");
+    expect(history[2]?.error).toMatch(reason);
   });
 
   it("when the build is stopped mid-apply, sends the apply SIGINT (terraform releases its lock) and records 'failed'", async () => {
@@ -320,7 +320,7 @@ describeWithMoto("deployer (bundled, against moto)", () => {
     // Assess
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
-      "✖ deploy: deployer configuration: missing required variables FLEET_RELEASE_KEY, FLEET_RELEASE_VERSION_ID, FLEET_VERSION, FLEET_RELEASE_ID, FLEET_ENVIRONMENT, FLEET_ARTIFACT_BUCKET",
+      "✖ deploy: deployer configuration: missing required variables FLEET_RELEASE_KEY, FLEET_RELEASE_VERSION_ID, FLEET_VERSION, FLEET_RELEASE_ID, FLEET_ENVIRONMENT, FLEET_ARTIFACT_BUCKET, FLEET_APP_NAME",
     );
   });
 
@@ -354,7 +354,7 @@ describeWithMoto("deployer (bundled, against moto)", () => {
         env: "liar",
         entries: (e) => [{ name: stackFile(e), data: "{}" }, { name: "bomb.bin", data: Buffer.alloc(300_000), declaredSize: 10 }],
         extra: { FLEET_MAX_ARCHIVE_BYTES: "100000" },
-        reason: /unsafe archive: entry "bomb\.bin": too many bytes in the stream\. expected 10/,
+        reason: /unsafe archive: entry "bomb\.bin" inflates to more than its declared 10 bytes/,
       },
       {
         name: "a corrupt entry after good ones (the partial tree is removed)",
@@ -376,8 +376,8 @@ describeWithMoto("deployer (bundled, against moto)", () => {
       expect(r.stderr).toMatch(reason);
       expect(existsSync(marker)).toBe(false);
       expect(existsSync(join(work, "evil"))).toBe(false);
-      // Only the downloaded zip is left: no extracted tree, no partial staging directory.
-      expect(readdirSync(workDir)).toEqual([`payments-api-1.0.0-${p.release.releaseId}.zip`]);
+      // Nothing is left: no download, no extracted tree, no partial staging directory.
+      expect(readdirSync(workDir)).toEqual([]);
       const last = (await statusHistory(aws.s3, statusKey(env, "payments-api", p.release.releaseId))).pop()!;
       expect(last.result).toBe("refused");
       expect(last.error).toMatch(reason);

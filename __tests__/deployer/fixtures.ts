@@ -112,7 +112,7 @@ export interface Clients {
 }
 
 export function clients(moto: Moto): Clients {
-  const common = { endpoint: moto.endpoint, region: moto.env.AWS_REGION, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+  const common = { endpoint: moto.endpoint, region: moto.env.AWS_REGION ?? "eu-west-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
   return { s3: new S3Client({ ...common, forcePathStyle: true }), ssm: new SSMClient(common) };
 }
 
@@ -249,6 +249,7 @@ export function deployerEnv(moto: Moto, env: string, p: Published, extra: Record
     FLEET_RELEASE_ID: p.release.releaseId,
     FLEET_ENVIRONMENT: env,
     FLEET_ARTIFACT_BUCKET: BUCKET,
+    FLEET_APP_NAME: APP,
     ...extra,
   };
 }

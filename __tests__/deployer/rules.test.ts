@@ -1,7 +1,8 @@
 /** The deployer's pure decisions: configuration, release/version/checksum guards, entry rules, log text. */
 import { readDeployerConfig } from "../../deployer/config";
 import { checkEntries, entryKind, unsafeNameReason } from "../../deployer/entry-rules";
-import { checkChecksums, checkRelease, checkReleaseKey, checkVersion, findSuperseding } from "../../deployer/guards";
+import fc from "fast-check";
+import { checkChecksums, checkRelease, checkReleaseKey, checkSupersedingRelease, checkVersion, laterReleaseKeys } from "../../deployer/guards";
 import { LastMeaningfulLine, oneLine, redact } from "../../deployer/text";
 import { RELEASE_SCHEMA } from "../../core/records";
 
@@ -15,6 +16,7 @@ const required = {
   FLEET_RELEASE_ID: ID,
   FLEET_ENVIRONMENT: "alpha",
   FLEET_ARTIFACT_BUCKET: "acme-fleet-artifacts",
+  FLEET_APP_NAME: "payments-api",
   AWS_REGION: "eu-west-1",
 };
 
@@ -52,7 +54,7 @@ describe("readDeployerConfig", () => {
 });
 
 describe("guards", () => {
-  const expectations = { releaseKey: required.FLEET_RELEASE_KEY, env: "alpha", app: "payments-api", version: "1.2.0", releaseId: ID };
+  const expectations = { releaseKey: required.FLEET_RELEASE_KEY, env: "alpha", app: "payments-api", appName: "payments-api", version: "1.2.0", releaseId: ID };
   const release = {
     schema: RELEASE_SCHEMA,
     env: "alpha",
@@ -73,6 +75,11 @@ describe("guards", () => {
     expect(checkReleaseKey({ ...expectations, releaseKey: "status/alpha/payments-api/x.json" })).toMatch(/^release key is not valid: /);
   });
 
+  it("checkReleaseKey refuses a release of any app but the fleet's (FLEET_APP_NAME)", () => {
+    const other = { ...expectations, app: "other-app", releaseKey: `releases/alpha/other-app/1.2.0/${ID}.json` };
+    expect(checkReleaseKey(other)).toBe('release is for app "other-app", this fleet deploys "payments-api" (FLEET_APP_NAME)');
+  });
+
   it("checkRelease refuses a foreign artifact key and schema errors", () => {
     expect(checkRelease(expectations, release)).toEqual({ ok: true, release });
     expect(checkRelease(expectations, { ...release, artifactKey: "artifacts/other/1.2.0/other-1.2.0.zip" })).toEqual({
@@ -83,15 +90,38 @@ describe("guards", () => {
     expect(bad.ok ? "" : bad.reason).toBe("release object is not a valid release: artifactSha256: 64 lower-case hex characters");
   });
 
-  it("findSuperseding compares release ids, not versions, and ignores other apps and foreign keys", () => {
+  it("laterReleaseKeys compares release ids, not versions, and ignores other apps and foreign keys", () => {
     const keys = [
       `releases/alpha/payments-api/1.2.0/${ID}.json`,
       `releases/alpha/payments-api/0.9.0/${LATER}.json`,
       `releases/alpha/other-app/9.0.0/20261130T000000Z-00000000.json`,
       "releases/alpha/payments-api/junk",
     ];
-    expect(findSuperseding(keys, expectations)).toBe(LATER);
-    expect(findSuperseding(keys.slice(0, 1), expectations)).toBeUndefined();
+    expect(laterReleaseKeys(keys, expectations)).toEqual([{ key: keys[1], version: "0.9.0", releaseId: LATER }]);
+    expect(laterReleaseKeys(keys.slice(0, 1), expectations)).toEqual([]);
+  });
+
+  it("checkSupersedingRelease accepts only a valid release whose body agrees with its key and whose id is not ahead of the storage", () => {
+    const later = { key: `releases/alpha/payments-api/0.9.0/${LATER}.json`, version: "0.9.0", releaseId: LATER };
+    const body = { ...release, version: "0.9.0", artifactKey: "artifacts/payments-api/0.9.0/payments-api-0.9.0.zip", releaseId: LATER };
+    const storedAt = new Date("2026-11-29T13:00:01Z");
+    expect(checkSupersedingRelease(expectations, later, body, storedAt)).toBeUndefined();
+    expect(checkSupersedingRelease(expectations, later, { ...body, env: "bravo" }, storedAt)).toMatch(/release is for environment "bravo"/);
+    expect(checkSupersedingRelease(expectations, later, body, new Date("2026-11-29T12:54:59Z"))).toMatch(/is 301 s ahead of the time the storage wrote it/);
+    expect(checkSupersedingRelease(expectations, later, body, undefined)).toBe("the storage gave no time for it");
+  });
+
+  it("no body that disagrees with its key can supersede, whatever it holds (property)", () => {
+    const later = { key: `releases/alpha/payments-api/0.9.0/${LATER}.json`, version: "0.9.0", releaseId: LATER };
+    const good = { ...release, version: "0.9.0", artifactKey: "artifacts/payments-api/0.9.0/payments-api-0.9.0.zip", releaseId: LATER };
+    const field = fc.constantFrom("env", "app", "version", "releaseId", "artifactKey", "schema", "artifactSha256");
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.tuple(field, fc.oneof(fc.string(), fc.integer(), fc.constant(null))).map(([f, v]) => ({ ...good, [f]: v }))), (body) => {
+        const agrees = JSON.stringify(body) === JSON.stringify(good);
+        expect(checkSupersedingRelease(expectations, later, body, new Date("2026-11-29T13:00:00Z")) === undefined).toBe(agrees);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("checkVersion: lower refused unless allowed; same and higher allowed; none deployed allowed", () => {

@@ -47,7 +47,7 @@ describeWithTerraform("deployer default apply with a real terraform", () => {
     ensureDeployerBundle();
     moto = await startMoto();
     aws = clients(moto);
-    await createCentralBucket(aws.s3, moto.env.AWS_REGION);
+    await createCentralBucket(aws.s3, moto.env.AWS_REGION ?? "eu-west-1");
     dir = tempDir("fleet-tf-test-");
   });
 
@@ -74,7 +74,7 @@ describeWithTerraform("deployer default apply with a real terraform", () => {
     expect(r.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
     const state = JSON.parse(readFileSync(statePath, "utf8")) as { outputs: { deployed: { value: string } }; resources: { type: string; name: string; instances: { attributes: { input: { value: { version: string } } } }[] }[] };
     expect(state.resources.map((x) => `${x.type}.${x.name}`)).toEqual(["terraform_data.release"]);
-    expect(state.resources[0].instances[0].attributes.input.value.version).toBe("2.3.0");
+    expect(state.resources[0]?.instances[0]?.attributes.input.value.version).toBe("2.3.0");
     expect(state.outputs.deployed.value).toBe("2.3.0");
     expect(await deployedVersion(aws.ssm, env)).toBe("2.3.0");
     expect((await statusHistory(aws.s3, statusKey(env, "payments-api", p.release.releaseId))).pop()).toMatchObject({ phase: "finished", result: "succeeded" });

@@ -84,10 +84,10 @@ describe("Bundle: dist/lambdas/assets_tracker/index.js", () => {
     expect(run.errors).toEqual([]);
     expect(run.code).toBe(0);
     expect(server.requests).toHaveLength(1);
-    expect(server.requests[0].headers["x-amz-target"]).toBe("CodeBuild_20161006.StartBuild");
-    expect(server.requests[0].headers["content-type"]).toBe("application/x-amz-json-1.1");
-    expect(server.requests[0].body).toEqual(expected.decision === "start" ? expected.input : "not a start");
-    expect(run.results).toEqual([{ decision: "start", buildId: server.builds[0].id }]);
+    expect(server.requests[0]?.headers["x-amz-target"]).toBe("CodeBuild_20161006.StartBuild");
+    expect(server.requests[0]?.headers["content-type"]).toBe("application/x-amz-json-1.1");
+    expect(server.requests[0]?.body).toEqual(expected.decision === "start" ? expected.input : "not a start");
+    expect(run.results).toEqual([{ decision: "start", buildId: server.builds[0]?.id }]);
     expect(run.logs).toEqual([
       {
         level: "info",
@@ -97,7 +97,7 @@ describe("Bundle: dist/lambdas/assets_tracker/index.js", () => {
         key: "releases/alpha/payments-api/1.4.2/20261120T101503Z-9f8e7d6c.json",
         versionId: "Qm3.aZ0tQw8d1rLq2n5Yk7hP0bXcV9eT",
         decision: "start",
-        buildId: server.builds[0].id,
+        buildId: server.builds[0]?.id,
       },
     ]);
   });
@@ -118,7 +118,7 @@ describe("Bundle: dist/lambdas/assets_tracker/index.js", () => {
     expect(tokens).toHaveLength(3);
     expect(new Set(tokens).size).toBe(1);
     expect(server.builds).toHaveLength(1);
-    expect([...warm.results, ...cold.results]).toEqual([0, 1, 2].map(() => ({ decision: "start", buildId: server.builds[0].id })));
+    expect([...warm.results, ...cold.results]).toEqual([0, 1, 2].map(() => ({ decision: "start", buildId: server.builds[0]?.id })));
   });
 
   it("fails the invocation on AccountLimitExceededException, so the async invoke retries it", async () => {
@@ -158,7 +158,7 @@ describe("Bundle: dist/lambdas/assets_tracker/index.js", () => {
     // Assess
     expect(run.code).toBe(0);
     expect(server.requests).toHaveLength(1);
-    expect(server.requests[0].body).toMatchObject({
+    expect(server.requests[0]?.body).toMatchObject({
       projectName: "fleet-deploy-alpha",
       environmentVariablesOverride: expect.arrayContaining([{ name: "FLEET_RELEASE_VERSION_ID", value: "6b2f1c0e-3a4d-4e5f-8a9b-0c1d2e3f4a5b", type: "PLAINTEXT" }]) as unknown,
     });

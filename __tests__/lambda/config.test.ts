@@ -3,7 +3,7 @@ import { TrackerConfigError } from "../../lambdas/assets_tracker/errors";
 import { ALPHA, ALPHA_ENV } from "./events";
 
 describe("Function: readConfig", () => {
-  it("reads the four FLEET_* variables of the tenant stack", () => {
+  it("reads the five FLEET_* variables of the tenant stack", () => {
     // Act
     const config = readConfig({ ...ALPHA_ENV, UNRELATED: "x" });
 

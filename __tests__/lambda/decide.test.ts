@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { StartBuildCommandInput } from "@aws-sdk/client-codebuild";
+import fc from "fast-check";
+import { MAX_CLOCK_SKEW_MS, formatReleaseId } from "../../core/version";
 import { MAX_RELEASE_OBJECT_BYTES, decide, idempotencyToken } from "../../lambdas/assets_tracker/decide";
 import { ALPHA, FIXTURES, loadEvent } from "./events";
 
@@ -143,6 +145,8 @@ describe("Function: decide (drop)", () => {
     ["another account", (e) => void (e.account = "123456789012"), 'account "123456789012" is not the central account 210987654321'],
     ["another bucket", (e) => void (e.detail.bucket.name = "acme-other-bucket"), 'bucket "acme-other-bucket" is not the artifact bucket acme-fleet-artifacts'],
     ["another environment", setKey("releases/bravo/payments-api/1.4.2/20261120T101503Z-9f8e7d6c.json"), 'is a release of environment "bravo", not of "alpha"'],
+    ["another app (the fleet's app is pinned)", setKey("releases/alpha/intruder/9.0.0/20261120T101503Z-9f8e7d6c.json"), 'is a release of app "intruder"; this fleet deploys "payments-api" (FLEET_APP_NAME)'],
+    ["a release id an hour ahead of S3's time", setKey("releases/alpha/payments-api/1.4.2/20261120T111504Z-9f8e7d6c.json"), "is 3601 s ahead of the time the storage wrote it (2026-11-20T10:15:04.000Z); at most 300 s are allowed"],
     ["an environment whose name starts with ours", setKey("releases/alpha-2/payments-api/1.4.2/20261120T101503Z-9f8e7d6c.json"), 'environment "alpha-2", not of "alpha"'],
     ["another event type", (e) => void (e["detail-type"] = "Object Deleted"), 'detail-type "Object Deleted" is not "Object Created"'],
     ["another source", (e) => void (e.source = "acme.s3"), 'source "acme.s3" is not "aws.s3"'],
@@ -210,6 +214,23 @@ describe("Function: decide (drop)", () => {
 
     // Assess
     expect(decisions).toEqual(["start", "start", "start", "start"]);
+  });
+
+  it("starts a release id at most MAX_CLOCK_SKEW_MS ahead of the event's time and drops one further ahead (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -7 * 86_400_000, max: 7 * 86_400_000 }), fc.boolean(), (offset, epochSeconds) => {
+        // Prepare: S3 stored the object at `stored`; the writer's clock was `offset` ms off
+        const stored = new Date("2026-11-20T10:15:04Z");
+        const event = loadEvent("put-object");
+        (event as Record<string, unknown>).time = epochSeconds ? stored.getTime() / 1000 : stored.toISOString().replace(".000Z", "Z");
+        event.detail.object.key = `releases/alpha/payments-api/1.4.2/${formatReleaseId(new Date(stored.getTime() + offset), "9f8e7")}.json`;
+        // Act
+        const d = decide(event, ALPHA);
+        // Assess
+        expect(d.decision).toBe(offset <= MAX_CLOCK_SKEW_MS ? "start" : "drop");
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("drops every fixture for another environment's function", () => {

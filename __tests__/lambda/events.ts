@@ -44,6 +44,7 @@ export const ALPHA: TrackerConfig = {
   artifactBucket: "acme-fleet-artifacts",
   centralAccountId: "210987654321",
   codeBuildProject: "fleet-deploy-alpha",
+  appName: "payments-api",
 };
 
 export const ALPHA_ENV: Record<string, string> = {
@@ -51,4 +52,5 @@ export const ALPHA_ENV: Record<string, string> = {
   FLEET_ARTIFACT_BUCKET: ALPHA.artifactBucket,
   FLEET_CENTRAL_ACCOUNT_ID: ALPHA.centralAccountId,
   FLEET_CODEBUILD_PROJECT: ALPHA.codeBuildProject,
+  FLEET_APP_NAME: ALPHA.appName,
 };

@@ -52,11 +52,11 @@ describe("Function: handleEvent with the CodeBuild adapter", () => {
     expect(expected.decision).toBe("start");
     expect(server.requests).toHaveLength(1);
     const [req] = server.requests;
-    expect(req.operation).toBe("StartBuild");
-    expect(req.headers["content-type"]).toBe("application/x-amz-json-1.1");
-    expect(req.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=testing\/\d{8}\/eu-west-1\/codebuild\/aws4_request/);
-    expect(req.body).toEqual(expected.decision === "start" ? expected.input : undefined);
-    expect(outcome).toEqual({ decision: "start", buildId: server.builds[0].id });
+    expect(req?.operation).toBe("StartBuild");
+    expect(req?.headers["content-type"]).toBe("application/x-amz-json-1.1");
+    expect(req?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=testing\/\d{8}\/eu-west-1\/codebuild\/aws4_request/);
+    expect(req?.body).toEqual(expected.decision === "start" ? expected.input : undefined);
+    expect(outcome).toEqual({ decision: "start", buildId: server.builds[0]?.id });
     expect(lines).toEqual([
       {
         level: "info",
@@ -66,7 +66,7 @@ describe("Function: handleEvent with the CodeBuild adapter", () => {
         key: "releases/alpha/payments-api/1.4.2/20261120T101503Z-9f8e7d6c.json",
         versionId: "Qm3.aZ0tQw8d1rLq2n5Yk7hP0bXcV9eT",
         decision: "start",
-        buildId: server.builds[0].id,
+        buildId: server.builds[0]?.id,
       },
     ]);
   });

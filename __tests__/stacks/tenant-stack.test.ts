@@ -70,6 +70,7 @@ describe("Stack: tenant-<env>", () => {
           FLEET_ARTIFACT_BUCKET: "acme-fleet-artifacts",
           FLEET_CENTRAL_ACCOUNT_ID: "210987654321",
           FLEET_CODEBUILD_PROJECT: "fleet-deploy-bravo",
+          FLEET_APP_NAME: "payments-api",
           NODE_OPTIONS: "--enable-source-maps",
         },
       },
@@ -114,6 +115,7 @@ describe("Stack: tenant-<env>", () => {
         image: "aws/codebuild/amazonlinux-x86_64-standard:5.0",
         environment_variable: [
           { name: "FLEET_ENVIRONMENT", value: "bravo", type: "PLAINTEXT" },
+          { name: "FLEET_APP_NAME", value: "payments-api", type: "PLAINTEXT" },
           { name: "FLEET_ARTIFACT_BUCKET", value: "acme-fleet-artifacts", type: "PLAINTEXT" },
           { name: "FLEET_CENTRAL_REGION", value: "eu-west-1", type: "PLAINTEXT" },
           { name: "FLEET_STATE_BUCKET", value: "acme-fleet-tfstate", type: "PLAINTEXT" },

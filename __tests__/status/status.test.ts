@@ -3,13 +3,16 @@
  * BUNDLED deployer wrote to a moto bucket, called through cli/main.ts with a fake context.
  */
 import { join } from "node:path";
-import { buildFleetStatus, formatFleetStatusTable, type FleetStatus } from "../../core/fleet-status";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import fc from "fast-check";
+import { attributeStatus, buildFleetStatus, failingEnvironments, formatFleetStatusTable, type FleetStatus } from "../../core/fleet-status";
 import { STATUS_SCHEMA, type Status } from "../../core/records";
 import { main } from "../../cli/main";
 import { describeWithMoto, startMoto, type Moto } from "../helpers/moto";
 import { removeDir, tempDir } from "../helpers/fs";
 import {
   APP,
+  BUCKET,
   ROOT,
   clients,
   createCentralBucket,
@@ -67,7 +70,7 @@ describe("buildFleetStatus", () => {
       ["charlie", 2, null, null, 4],
       ["gone", undefined, "1.0.0", "succeeded", 3],
     ]);
-    expect(s.environments[1].last).toMatchObject({ releaseId: "20261129T120000Z-00000004", version: "1.10.0", at: "2026-11-29T12:00:59Z", error: "terraform apply failed (exit 1): Error: boom" });
+    expect(s.environments[1]?.last).toMatchObject({ releaseId: "20261129T120000Z-00000004", version: "1.10.0", at: "2026-11-29T12:00:59Z", error: "terraform apply failed (exit 1): Error: boom" });
   });
 
   it("formats an aligned table with a note per environment whose last release did not succeed", () => {
@@ -97,6 +100,44 @@ describe("buildFleetStatus", () => {
   });
 });
 
+describe("attributeStatus: a record counts only for what its key names", () => {
+  const ID = "20261129T120000Z-0a1b2c3d";
+
+  it("ignores a body that names another environment, app or release than its key", () => {
+    // Prepare
+    const body = record("alpha", ID, "9.9.9", "succeeded");
+    // Act + Assess
+    expect(attributeStatus(`status/alpha/${APP}/${ID}.json`, body)).toEqual({ ok: true, status: body });
+    expect(attributeStatus(`status/charlie/${APP}/${ID}.json`, body)).toEqual({ ok: false, reason: 'the record\'s env "alpha" disagrees with its key ("charlie")' });
+    expect(attributeStatus(`status/alpha/other-app/${ID}.json`, body)).toEqual({ ok: false, reason: 'the record\'s app "payments-api" disagrees with its key ("other-app")' });
+    expect(attributeStatus(`releases/alpha/${APP}/1.0.0/${ID}.json`, body)).toEqual({ ok: false, reason: "not a status key (a release key)" });
+  });
+
+  it("accepts a record exactly when its env, app and release id are those of its key (property)", () => {
+    const name = fc.constantFrom("alpha", "bravo", "charlie");
+    const app = fc.constantFrom(APP, "other-app");
+    const id = fc.constantFrom(ID, "20261129T130000Z-00000000");
+    fc.assert(
+      fc.property(name, app, id, name, app, id, (kEnv, kApp, kId, bEnv, bApp, bId) => {
+        // Act
+        const r = attributeStatus(`status/${kEnv}/${kApp}/${kId}.json`, { ...record(bEnv, bId, "1.0.0", "succeeded"), app: bApp });
+        // Assess
+        expect(r.ok).toBe(kEnv === bEnv && kApp === bApp && kId === bId);
+      }),
+    );
+  });
+
+  it("names the environments whose newest release failed or was refused; in-fleet ones only when the fleet is known", () => {
+    // Prepare
+    const fleet = [{ name: "alpha", wave: 0 }, { name: "bravo", wave: 1 }];
+    const records = [record("alpha", ID, "1.0.0", "refused", "x"), record("bravo", ID, "1.0.0", "in-progress"), record("gone", ID, "1.0.0", "failed", "y")];
+    // Act + Assess
+    expect(failingEnvironments(buildFleetStatus({ app: APP, fleet, records, knownVersions: [] }))).toEqual(["alpha"]);
+    expect(failingEnvironments(buildFleetStatus({ app: APP, fleet: [], records, knownVersions: [] }))).toEqual(["alpha", "gone"]);
+    expect(failingEnvironments(buildFleetStatus({ app: APP, fleet, records: [record("alpha", ID, "1.0.0", "skipped")], knownVersions: [] }))).toEqual([]);
+  });
+});
+
 describeWithMoto("fleet status (over records written by the bundled deployer)", () => {
   let moto: Moto;
   let aws: Clients;
@@ -107,12 +148,12 @@ describeWithMoto("fleet status (over records written by the bundled deployer)", 
     ensureDeployerBundle();
     moto = await startMoto();
     aws = clients(moto);
-    await createCentralBucket(aws.s3, moto.env.AWS_REGION);
+    await createCentralBucket(aws.s3, moto.env.AWS_REGION ?? "eu-west-1");
     work = tempDir("fleet-status-test-");
     const sha: Record<string, string> = {};
     for (const v of ["1.0.0", "1.1.0", "1.2.0"]) sha[v] = await publishArtifact(aws.s3, v, zipWithCli({ [stackFile("alpha")]: "{}", [stackFile("bravo")]: "{}", [stackFile("charlie")]: "{}" }));
     const deployTo = async (env: string, version: string, releaseId: string, apply: string) => {
-      const p = await writeRelease(aws.s3, { env, version, sha256: sha[version], releaseId });
+      const p = await writeRelease(aws.s3, { env, version, sha256: sha[version] ?? "", releaseId });
       return runDeployer(deployerEnv(moto, env, p, { FLEET_APPLY_COMMAND: apply, CODEBUILD_BUILD_ID: `fleet-deploy-${env}:7` }));
     };
     const ok = markerCommand(join(work, "marker"));
@@ -145,8 +186,8 @@ describeWithMoto("fleet status (over records written by the bundled deployer)", 
     // Act
     const r = await fleet("--format", "json");
     // Assess
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("✖ fleet status: the newest release failed or was refused in bravo\n");
+    expect(r.code).toBe(1);
     const s = JSON.parse(r.stdout) as FleetStatus & { bucket: string };
     expect(s.bucket).toBe("acme-fleet-artifacts");
     expect(s.newestVersion).toBe("1.2.0");
@@ -155,17 +196,17 @@ describeWithMoto("fleet status (over records written by the bundled deployer)", 
       { env: "bravo", running: "1.0.0", last: [ids.bravo2, "1.1.0", "failed"], lag: 2 },
       { env: "charlie", running: undefined, last: null, lag: 3 },
     ]);
-    expect(s.environments[1].last).toMatchObject({ buildId: "fleet-deploy-bravo:7", error: "node -e failed (exit 1): Error: AccessDenied on iam:CreateRole" });
+    expect(s.environments[1]?.last).toMatchObject({ buildId: "fleet-deploy-bravo:7", error: "node -e failed (exit 1): Error: AccessDenied on iam:CreateRole" });
   });
 
-  it("prints the table, exits 0 although bravo failed, and names the failure", async () => {
+  it("prints the table, exits 1 because bravo's newest release failed, and names the failure", async () => {
     // Prepare
     const json = JSON.parse((await fleet("--format", "json")).stdout) as FleetStatus;
     const when = (env: string) => json.environments.find((e) => e.env === env)!.last!.at.replace("T", " ").replace(/\.\d+Z$/, "Z");
     // Act
     const r = await fleet("--app", "payments-api", "--dir", "environments");
     // Assess
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.stdout).toBe(
       [
         "payments-api: newest version 1.2.0 (s3://acme-fleet-artifacts)",
@@ -202,11 +243,37 @@ describeWithMoto("fleet status (over records written by the bundled deployer)", 
     // Act
     const r = await fleet("--bucket", "acme-fleet-artifacts", "--app", "payments-api", "--dir", "no-such-dir", "--format", "json");
     // Assess
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^⚠ fleet config not loaded/);
     expect((JSON.parse(r.stdout) as FleetStatus).environments.map((e) => [e.env, e.inFleet])).toEqual([
       ["alpha", false],
       ["bravo", false],
     ]);
+  });
+
+  it("ignores, with a warning, a record whose body names another environment than its key (one tenant cannot paint another)", async () => {
+    // Prepare: a record under charlie's key claims alpha ran 9.9.9 successfully, later than everything else
+    const id = newReleaseId();
+    const forged = { ...record("alpha", id, "9.9.9", "succeeded"), startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() };
+    const key = `status/charlie/${APP}/${id}.json`;
+    await aws.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: JSON.stringify(forged) }));
+    // Act
+    const r = await fleet("--format", "json");
+    // Assess
+    expect(r.stderr).toContain(`⚠ s3://${BUCKET}/${key}: the record's env "alpha" disagrees with its key ("charlie"); ignored\n`);
+    const s = JSON.parse(r.stdout) as FleetStatus;
+    expect(s.environments.map((e) => [e.env, e.running?.version ?? null, e.last?.releaseId ?? null])).toEqual([
+      ["alpha", "1.2.0", ids.alpha2],
+      ["bravo", "1.0.0", ids.bravo2],
+      ["charlie", null, null],
+    ]);
+  });
+
+  it("documents its exit codes in its usage text", async () => {
+    // Act
+    const r = await fleet("--help");
+    // Assess
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("  1  an environment's newest release failed or was refused (named on stderr), or the bucket could not be read\n");
   });
 });

@@ -1,7 +1,9 @@
 /**
- * `fleet status [--app A] [--format table|json] [--dir environments] [--bucket B]` (DESIGN.md §1 step 8):
+ * `fleet status [--app A] [--format table|json] [--dir environments] [--bucket B]`:
  * what runs where, what failed, who lags — from the status records the tenant deployers write to the
- * central bucket. It reports and does not judge: exit 0 even when tenants failed.
+ * central bucket. A record counts for the environment its key names; a body that disagrees is ignored with
+ * a warning. Exit 1 when a tenant's newest release failed or was refused, so that a script or a pipeline
+ * step can gate on it; the table or JSON is printed either way.
  *
  * Reading is cheap at fleet scale: one paginated listing of `status/` keys (keys sort by release id, so
  * each environment's newest record is its last key), then GETs only of each environment's newest record
@@ -12,10 +14,10 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig }
 import { s3Settings } from "../../core/aws-config";
 import type { FleetConfig } from "../../core/config/schema";
 import { ConfigError, FleetError, UsageError } from "../../core/errors";
-import { buildFleetStatus, formatFleetStatusTable } from "../../core/fleet-status";
+import { attributeStatus, buildFleetStatus, failingEnvironments, formatFleetStatusTable } from "../../core/fleet-status";
 import { parseKey } from "../../core/keys";
 import { BUCKET_RE, NAME_RE } from "../../core/patterns";
-import { StatusSchema, type Status } from "../../core/records";
+import type { Status } from "../../core/records";
 import { compareReleaseIds } from "../../core/version";
 import { outputFormat, parse } from "../args";
 import { progressLine } from "../progress-line";
@@ -34,7 +36,9 @@ type Env = CommandContext["env"];
  */
 function s3Client(env: Env, region: string | undefined): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
-  const config: S3ClientConfig = { ...s3Settings(env), region: region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION };
+  const config: S3ClientConfig = { ...s3Settings(env) };
+  const chosen = region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (chosen) config.region = chosen;
   if (endpoint) config.endpoint = endpoint;
   if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
     config.credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
@@ -63,23 +67,20 @@ async function readStatus(s3: S3Client, bucket: string, key: string, warn: (line
     warn(`⚠ s3://${bucket}/${key}: not JSON; ignored`);
     return undefined;
   }
-  const parsed = StatusSchema.safeParse(json);
-  if (!parsed.success) {
-    warn(`⚠ s3://${bucket}/${key}: not a valid status record (${parsed.error.issues[0]?.message ?? "invalid"}); ignored`);
+  const attributed = attributeStatus(key, json);
+  if (!attributed.ok) {
+    warn(`⚠ s3://${bucket}/${key}: ${attributed.reason}; ignored`);
     return undefined;
   }
-  return parsed.data;
+  return attributed.status;
 }
 
 /** Runs `fn` over items with at most `limit` in flight. */
 async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
-  let next = 0;
+  const queue = items.map((item, i) => ({ item, i }));
   const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) out[job.i] = await fn(job.item);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
@@ -140,7 +141,10 @@ export async function status(ctx: CommandContext): Promise<number> {
     });
     if (format === "json") ctx.stdout.write(JSON.stringify({ bucket, ...result }, null, 2) + "\n");
     else ctx.stdout.write(formatFleetStatusTable(result, `s3://${bucket}`));
-    return 0;
+    const failing = failingEnvironments(result);
+    if (failing.length === 0) return 0;
+    warn(`✖ fleet status: the newest release failed or was refused in ${failing.join(", ")}`);
+    return 1;
   } catch (err) {
     if (err instanceof FleetError) throw err;
     const e = err as { name?: string; message?: string };

@@ -2,7 +2,15 @@ import { defineCommand, formatOptions } from "../spec";
 
 export const statusSpec = defineCommand({
   name: "status",
-  summary: "what runs where: released, deploying and deployed versions per environment",
+  summary: "what runs where, what failed and who lags; exit 1 if a newest release failed",
+  details: [
+    "Reads the status records in the central bucket.",
+    "",
+    "Exit codes:",
+    "  0  every environment's newest release succeeded, was skipped, is in progress, or none was released",
+    "  1  an environment's newest release failed or was refused (named on stderr), or the bucket could not be read",
+    "  2  bad usage",
+  ],
   options: {
     app: { type: "string", placeholder: "app", defaultText: "app.name of fleet.yaml", description: "the application to show" },
     dir: { type: "string", default: "environments", placeholder: "dir", description: "the directory holding fleet.yaml and the environment files" },

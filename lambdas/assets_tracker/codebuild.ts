@@ -2,7 +2,7 @@
  * The AWS adapter: StartBuild, and what its failures mean. The client is created once per container, on
  * the first build to start (a container that only drops events never pays for it), and reused by every
  * later invocation. Region, credentials and endpoint come from the SDK's standard settings: AWS_REGION,
- * the Lambda role, and AWS_ENDPOINT_URL_CODEBUILD / AWS_ENDPOINT_URL (DESIGN.md §8), which the SDK reads
+ * the Lambda role, and AWS_ENDPOINT_URL_CODEBUILD / AWS_ENDPOINT_URL, which the SDK reads
  * itself (serviceId "CodeBuild" → AWS_ENDPOINT_URL_CODEBUILD), so tests point it at a local server.
  */
 import { CodeBuildClient, StartBuildCommand, type StartBuildCommandInput } from "@aws-sdk/client-codebuild";

@@ -1,5 +1,5 @@
 /**
- * The function's configuration: the four FLEET_* variables the tenant stack sets (DESIGN.md §8). Read
+ * The function's configuration: the five FLEET_* variables the tenant stack sets. Read
  * through this one helper, on the first invocation rather than at import (importing must not fail), and
  * checked so that a wrong stack fails loudly, naming every bad variable at once.
  */
@@ -16,6 +16,8 @@ export interface TrackerConfig {
   readonly centralAccountId: string;
   /** This environment's deployer project, `fleet-deploy-<env>`. */
   readonly codeBuildProject: string;
+  /** The fleet's one app: releases of any other app are dropped. */
+  readonly appName: string;
 }
 
 /** CodeBuild project names (CreateProject: 2–255 characters, letters, digits, `-` and `_`). */
@@ -26,6 +28,7 @@ const VARIABLES = [
   [BUILD_VAR.artifactBucket, "artifactBucket", BUCKET_RE, "an S3 bucket name"],
   [BUILD_VAR.centralAccountId, "centralAccountId", ACCOUNT_ID_RE, "a 12-digit AWS account id"],
   [BUILD_VAR.codeBuildProject, "codeBuildProject", PROJECT_RE, "a CodeBuild project name"],
+  [BUILD_VAR.appName, "appName", NAME_RE, "an app name"],
 ] as const satisfies readonly (readonly [string, keyof TrackerConfig, RegExp, string])[];
 
 export function readConfig(env: Readonly<Record<string, string | undefined>>): TrackerConfig {

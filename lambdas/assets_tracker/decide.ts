@@ -3,18 +3,19 @@
  * "start this build" or "drop it, because…" out. No I/O, no clock, no randomness, so every case is a unit
  * test and the same event always gives the same StartBuild input (and so the same idempotency token).
  *
- * The event never carries object metadata or tags (aws-event-chain.md §0): everything the build needs
+ * The event never carries object metadata or tags: everything the build needs
  * comes from the key, the bucket, the account and the S3 version-id, and each of them is checked here.
  */
 import { createHash } from "node:crypto";
 import type { StartBuildCommandInput } from "@aws-sdk/client-codebuild";
 import { BUILD_VAR } from "../../core/build-variables";
 import { parseKey } from "../../core/keys";
+import { clockSkewProblem } from "../../core/version";
 import type { TrackerConfig } from "./config";
-import { EnvelopeSchema, ObjectCreatedDetailSchema, firstIssue } from "./event";
+import { EnvelopeSchema, ObjectCreatedDetailSchema, eventTime, firstIssue } from "./event";
 
 /**
- * Largest release object accepted, in bytes. A release record (DESIGN.md §4, core/records.ts) is a dozen
+ * Largest release object accepted, in bytes. A release record (core/records.ts) is a dozen
  * short fields, with `reason` ≤ 1 KiB and `requestedBy` ≤ 256 characters: about 0.5 KiB typical and under
  * 3 KiB at the schema's limits. 64 KiB leaves 20× headroom for fields added later while refusing anything
  * that is plainly not a release record (an artifact zip put under `releases/` by mistake).
@@ -26,9 +27,9 @@ const VERSION_ID_RE = /^[\x21-\x7e]{1,1024}$/;
 
 /** What the log line says about the event, as far as it could be read. */
 export interface EventFacts {
-  readonly eventId?: string;
-  readonly key?: string;
-  readonly versionId?: string;
+  readonly eventId?: string | undefined;
+  readonly key?: string | undefined;
+  readonly versionId?: string | undefined;
 }
 
 export type Decision =
@@ -76,6 +77,11 @@ export function decide(event: unknown, config: TrackerConfig): Decision {
   const key = parsed.key;
   if (key.kind !== "release") return drop(`key ${JSON.stringify(object.key)} is a ${key.kind} key, not a release`);
   if (key.env !== config.environment) return drop(`key ${JSON.stringify(object.key)} is a release of environment ${JSON.stringify(key.env)}, not of ${JSON.stringify(config.environment)}`);
+  if (key.app !== config.appName) return drop(`key ${JSON.stringify(object.key)} is a release of app ${JSON.stringify(key.app)}; this fleet deploys ${JSON.stringify(config.appName)} (${BUILD_VAR.appName})`);
+  // The event's time is S3's clock; the deployer checks the same bound against the object's LastModified.
+  const storedAt = eventTime(envelope.data.time);
+  const skew = storedAt ? clockSkewProblem(key.releaseId, storedAt) : undefined;
+  if (skew) return drop(skew);
 
   // Without a version-id the build could not fetch exactly the object this event is about.
   const versionId = object["version-id"];

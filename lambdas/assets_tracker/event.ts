@@ -1,11 +1,13 @@
 /**
- * The S3 "Object Created" event as EventBridge delivers it (aws-event-chain.md §1), after the central rule
+ * The S3 "Object Created" event as EventBridge delivers it, after the central rule
  * forwarded it to this tenant's bus. Parsed loosely where AWS and local emulators differ, strictly where it
  * matters (decide.ts):
  * - unknown fields are ignored (zod objects strip them): AWS adds fields over time (`event-version`,
  *   `aws-generated-tags`);
- * - `etag` (AWS) / `eTag` (moto), `reason` (`PutObject` on AWS, `ObjectCreated` on moto), `time` (ISO on
- *   AWS, epoch seconds on moto), `requester` and `sequencer` are not read at all: nothing depends on them;
+ * - `etag` (AWS) / `eTag` (moto), `reason` (`PutObject` on AWS, `ObjectCreated` on moto), `requester` and
+ *   `sequencer` are not read at all: nothing depends on them;
+ * - `time` is when S3 stored the object, by S3's clock (ISO on AWS, epoch seconds on moto): it bounds how
+ *   far a release id may be ahead; an event without a readable time is left to the deployer's check;
  * - `version-id` is absent on an unversioned bucket and `null` from moto: accepted here, refused in decide.
  */
 import * as z from "zod/mini";
@@ -16,8 +18,15 @@ export const EnvelopeSchema = z.object({
   "detail-type": z.string(),
   source: z.string(),
   account: z.string(),
+  time: z.optional(z.unknown()),
   detail: z.unknown(),
 });
+
+/** The event's `time` (ISO string or epoch seconds), or undefined when it is missing or unreadable. */
+export function eventTime(time: unknown): Date | undefined {
+  const ms = typeof time === "number" ? time * 1000 : typeof time === "string" ? Date.parse(time) : NaN;
+  return Number.isFinite(ms) ? new Date(ms) : undefined;
+}
 
 /** The S3 detail of an "Object Created" event: only the fields the decision uses. */
 export const ObjectCreatedDetailSchema = z.object({
