@@ -97,7 +97,11 @@ async function dispatch(ctx: CommandContext): Promise<number> {
     if (code >= 0) return code;
   }
   const entry = COMMANDS[helpFor ?? name];
-  if (!entry) throw new UsageError(`unknown command ${JSON.stringify(name)}\n\n${usage(ctx, ctx.stderr)}`);
+  if (!entry) {
+    // Loaded only here: the suggestion's module brings the YAML parser, which no command start should pay for.
+    const suggestion = (await import("../core/config/messages")).closest(name, Object.keys(COMMANDS));
+    throw new UsageError(`unknown command ${JSON.stringify(name)}${suggestion ? `; did you mean ${suggestion}?` : ""}\n\n${usage(ctx, ctx.stderr)}`);
+  }
   if (AWS_COMMANDS.has(name)) quietNodeVersionWarning();
   const command = await entry.load();
   // A command without a spec answers --help itself (its parser stops at it and names its options).

@@ -121,6 +121,7 @@ describe("fleet without a command, --version, unknown commands", () => {
     expect(opt.code).toBe(2);
     expect(opt.stdout).toBe("");
     expect(opt.stderr).toContain("Run 'fleet status --help'");
+    expect((await runCli(["stauts"], cwd)).stderr).toContain('unknown command "stauts"; did you mean status?');
     const help = await runCli(["help", "deploy"], cwd);
     expect(help.code).toBe(2);
   });
