@@ -1,5 +1,6 @@
 /**
- * The `fleet` command. This file is the one place that turns errors into exit codes:
+ * The `fleet` command (README.md lists every command; `fleet <command> --help` explains one). This file is
+ * the one place that turns errors into exit codes:
  * FleetError → its message, no stack, its exit code (1, or 2 for usage); anything else is a bug → stack, 1.
  * Commands are loaded lazily so that `fleet status` does not pay for cdktf; their specs (cli/specs/) are
  * small and loaded eagerly, so help and `--version` cost no command code at all.
@@ -11,6 +12,8 @@ import { colorEnabled, paint } from "./color";
 import type { Command, CommandContext } from "./context";
 import { renderHelp, renderUsage } from "./help";
 import type { CommandSpec } from "./spec";
+import { decommissionSpec } from "./specs/decommission";
+import { doctorSpec } from "./specs/doctor";
 import { localSpec } from "./specs/local";
 import { packageSpec } from "./specs/package";
 import { publishSpec } from "./specs/publish";
@@ -34,11 +37,13 @@ export const COMMANDS: Record<string, { spec?: CommandSpec; summary?: string; lo
   release: { spec: releaseSpec, load: async () => (await import("./commands/release")).release },
   status: { spec: statusSpec, load: async () => (await import("./commands/status")).status },
   review: { spec: reviewSpec, load: async () => (await import("./commands/review")).review },
+  doctor: { spec: doctorSpec, load: async () => (await import("./commands/doctor")).doctor },
+  decommission: { spec: decommissionSpec, load: async () => (await import("./commands/decommission")).decommission },
   local: { spec: localSpec, load: async () => (await import("./commands/local")).local },
 };
 
 /** Commands that create AWS SDK clients (`local` says it on its own first screen). */
-const AWS_COMMANDS = new Set(["publish", "release", "status"]);
+const AWS_COMMANDS = new Set(["publish", "release", "status", "doctor", "decommission"]);
 
 /**
  * Under Node < 22 the AWS SDK prints a 7-line warning in every process (it will want Node 22 after January

@@ -34,6 +34,8 @@ export const BUILD_VAR = {
   // Passed by the deployer to the apply command.
   stackDir: "FLEET_STACK_DIR",
   artifactDir: "FLEET_ARTIFACT_DIR",
+  /** `deploy` or `destroy` (a decommissioning release): tells an apply command given in FLEET_APPLY_COMMAND which to do. */
+  action: "FLEET_ACTION",
 } as const;
 
 export type BuildVariable = (typeof BUILD_VAR)[keyof typeof BUILD_VAR];

@@ -54,6 +54,11 @@ export const ReleaseSchema = z.object({
   reason: z.string().max(1024),
   allowDowngrade: z.boolean(),
   createdAt: IsoTime,
+  /**
+   * `destroy`: the environment is being decommissioned; its deployer destroys the workload of this version
+   * (terraform destroy) instead of applying it. Absent means deploy, as in every release before this field.
+   */
+  action: z.enum(["deploy", "destroy"]).optional(),
 });
 
 /**

@@ -4,6 +4,8 @@
  * them from here, so a renamed stack cannot leave one part looking in the wrong directory.
  */
 export const CENTRAL_STACK_ID = "central";
+/** The stack for the management (or delegated-admin) account: StackSet, state bucket, state-admin role. */
+export const BOOTSTRAP_STACK_ID = "bootstrap";
 export const TENANT_STACK_PREFIX = "tenant-";
 export const WORKLOAD_STACK_PREFIX = "workload-";
 

@@ -2,7 +2,8 @@
  * One deploy, start to finish, over ports so that the order of steps and the mapping of every outcome to a
  * status record and an exit code live in one readable place:
  *
- *   duplicate? → record "started" → release (key, app pin, exact version-id, schema, clock) → hold →
+ *   duplicate? → record "started" → release (key, app pin, exact version-id, schema, clock) → hold (a
+ *   destroy release passes: deployer/destroy.ts) →
  *   superseded → version guard → download + checksums → safe extraction → superseded + version guard again
  *   → record "applying" → apply → deployed version → record the result
  *
@@ -17,6 +18,7 @@ import { STATUS_SCHEMA, type Release, type Status, type StatusResult } from "../
 import { PLATFORM_SECRET_VARIABLES } from "../core/secret-variables";
 import type { DeployerConfig } from "./config";
 import { DeployFailedError, DeployRefusedError, DeploySkip } from "./errors";
+import { isDestroy, recordDestroyed } from "./destroy";
 import type { DeployPorts } from "./ports";
 import { applyStack, checkNotSuperseded, extractArtifact, fetchArtifact, guardVersion, recordDeployedVersion, removeReleaseFiles, verifyRelease, type StepContext } from "./steps";
 import { oneLine, redact } from "./text";
@@ -33,7 +35,7 @@ export interface DeployOutcome {
 /** The steps, in order. A step that stops the deploy throws; see steps.ts. */
 async function steps(ctx: StepContext, recordApplying: () => Promise<void>): Promise<string> {
   const release: Release = await verifyRelease(ctx);
-  if (ctx.config.hold) throw new DeploySkip("environment on hold (FLEET_HOLD=true)");
+  if (ctx.config.hold && !isDestroy(release)) throw new DeploySkip("environment on hold (FLEET_HOLD=true)");
   await checkNotSuperseded(ctx);
   await guardVersion(ctx, release);
   const zip = await fetchArtifact(ctx, release);
@@ -42,8 +44,8 @@ async function steps(ctx: StepContext, recordApplying: () => Promise<void>): Pro
   await checkNotSuperseded(ctx);
   await guardVersion(ctx, release);
   await recordApplying();
-  await applyStack(ctx, stackDir);
-  return recordDeployedVersion(ctx, release);
+  await applyStack(ctx, stackDir, release);
+  return isDestroy(release) ? recordDestroyed(ctx, release) : recordDeployedVersion(ctx, release);
 }
 
 export async function deploy(config: DeployerConfig, workDir: string, ports: DeployPorts): Promise<DeployOutcome> {

@@ -10,7 +10,7 @@ import { manifestKey, releasesPrefix } from "../core/keys";
 import type { Release } from "../core/records";
 import { stackDir as stackDirOf, workloadStackId } from "../core/stack-ids";
 import { clockSkewProblem, compareVersions, isValidVersion } from "../core/version";
-import { defaultApplyCommands } from "./apply";
+import { commandsFor, isDestroy } from "./destroy";
 import type { DeployerConfig } from "./config";
 import { DeployFailedError, DeployRefusedError, DeploySkip } from "./errors";
 import { checkChecksums, checkManifest, checkRelease, checkReleaseKey, checkSupersedingRelease, checkVersion, laterReleaseKeys } from "./guards";
@@ -108,10 +108,11 @@ export async function extractArtifact({ config, workDir, ports, out }: StepConte
   return stackDir;
 }
 
-export async function applyStack({ config, workDir, ports, out }: StepContext, stackDir: string): Promise<void> {
+export async function applyStack({ config, workDir, ports, out }: StepContext, stackDir: string, release: Pick<Release, "action">): Promise<void> {
   if (ports.signal?.aborted) throw new DeployFailedError("stopped before the apply (the build is being stopped); nothing applied");
-  const commands = config.applyCommand ? [config.applyCommand] : defaultApplyCommands(config.terraformBin, config.lockTimeout);
-  out(`→ apply cdktf.out/${stackDirOf(workloadStackId(config.env))}`);
+  // Apply, or destroy for a decommissioning release (deployer/destroy.ts).
+  const { commands, env: actionEnv } = commandsFor(release, config);
+  out(`→ ${isDestroy(release) ? "destroy" : "apply"} cdktf.out/${stackDirOf(workloadStackId(config.env))}`);
   const applied = await ports.apply(
     {
       commands,
@@ -128,6 +129,7 @@ export async function applyStack({ config, workDir, ports, out }: StepContext, s
         [BUILD_VAR.releaseId]: config.releaseId,
         ...(config.stateBucket ? { [BUILD_VAR.stateBucket]: config.stateBucket } : {}),
         ...(config.stateRegion ? { [BUILD_VAR.stateRegion]: config.stateRegion } : {}),
+        ...actionEnv,
         TF_IN_AUTOMATION: "1",
         TF_INPUT: "0",
       },

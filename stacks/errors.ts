@@ -20,3 +20,6 @@ export class QuotaError extends FleetError {}
 
 /** `buildFleet({ only })` named an environment that does not exist. */
 export class UnknownEnvironmentError extends FleetError {}
+
+/** A stack synthesizes a resource type whose IAM permissions the bootstrap roles do not know yet. */
+export class UnknownResourceTypeError extends FleetError {}

@@ -1,5 +1,5 @@
 /**
- * Fleet-wide names and ARNs (the contract in /shared/DESIGN.md and prompts/common.md), derived from data only.
+ * Fleet-wide names and ARNs (the contract between the stacks, the Lambda, the deployer and the CLI), derived from data only.
  * Every ARN is computed here as a plain string, never taken from a resource attribute, so that:
  *  - policies are literal JSON in the synthesized output (auditable, size-checkable at synth time, and
  *    parseable by the isolation test);
@@ -29,6 +29,15 @@ export const NAMES = {
   provisionerRole: "fleet-provisioner",
   /** Role in the central account that central and tenant stacks' S3 backends assume (bootstrap). */
   stateAdminRole: "fleet-state-admin",
+  /**
+   * Read-only role in every tenant account for plan review and drift checks (bootstrap StackSet); trusted by
+   * {@link NAMES.planReviewRole} of the central account.
+   */
+  planRole: "fleet-plan",
+  /** Role in the central account that runs plan reviews and assumes each tenant's `fleet-plan`. */
+  planReviewRole: "fleet-plan-review",
+  /** The bootstrap StackSet that puts the per-account roles into every account of the fleet's OUs. */
+  baselineStackSet: "fleet-account-baseline",
   /** Tag on each deployer role naming its environment; read by the bucket policy in organization mode. */
   environmentTagKey: "fleet-environment",
 } as const;

@@ -1,5 +1,6 @@
 /** A private S3 bucket with the settings every fleet bucket shares. */
 import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
@@ -16,6 +17,8 @@ export interface SecureBucketProps {
    * and never rewritten. @default true
    */
   readonly versioned?: boolean;
+  /** Provider of the bucket's account, when the stack has more than one. @default the stack's default provider */
+  readonly provider?: TerraformProvider;
 }
 
 export class SecureBucket extends Construct {
@@ -25,19 +28,20 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, "bucket", { bucket: props.name });
+    const provider = props.provider ? { provider: props.provider } : {};
+    this.bucket = new S3Bucket(this, "bucket", { ...provider, bucket: props.name });
     const versioned = props.versioned ?? true;
     // Versioning: every object version stays addressable by its version-id (the deployer reads by version-id).
-    if (versioned) new S3BucketVersioningA(this, "versioning", { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
+    if (versioned) new S3BucketVersioningA(this, "versioning", { ...provider, bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
     // SSE-S3, not SSE-KMS: cross-account readers (one deployer role per tenant, 30 to 1,000 of them) then need
     // no KMS grant. SSE-KMS would need a customer managed key whose key policy names every tenant role (the AWS
     // managed aws/s3 key cannot be shared at all) and kms:Decrypt in every tenant policy; the bucket key
     // setting only matters for SSE-KMS, so it is not set.
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", { ...provider,
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     });
-    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
+    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", { ...provider,
       bucket: this.bucket.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
@@ -45,9 +49,9 @@ export class SecureBucket extends Construct {
       restrictPublicBuckets: true,
     });
     // ACLs off: the bucket owner owns every object, access is by policy only.
-    new S3BucketOwnershipControls(this, "ownership", { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketOwnershipControls(this, "ownership", { ...provider, bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
     if (!versioned) return;
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+    new S3BucketLifecycleConfiguration(this, "lifecycle", { ...provider,
       bucket: this.bucket.id,
       rule: [
         {

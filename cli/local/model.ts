@@ -37,6 +37,11 @@ export interface LocalRunOptions {
   readonly afterSynth?: (outdir: string) => void;
   /** Prints the `fleet status` table at the end (from cli/commands/status). @default true */
   readonly statusTable?: (env: Record<string, string>, out: Output) => Promise<void>;
+  /**
+   * Runs after the scenario, while the chain still runs (tests of what comes after a release: decommissioning).
+   * Its problems join the run's.
+   */
+  readonly afterScenario?: (world: World) => Promise<readonly string[]>;
 }
 
 export interface TenantOutcome {

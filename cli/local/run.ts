@@ -49,6 +49,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
   try {
     const { world, codebuild, drainer, aws } = await openWorld({ options, work, bundles, progress, clock, cleanups });
     const scenario = await runScenario(world, options);
+    if (options.afterScenario) scenario.problems.push(...(await options.afterScenario(world)));
     clock.mark("chain");
     await codebuild.idle();
     await drainer.stop();

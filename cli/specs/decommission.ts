@@ -1,10 +1,14 @@
-/** `fleet decommission`: registered in cli/main.ts together with its code (`decommission: { spec: decommissionSpec, load: … }`). */
+/** `fleet decommission`: what its help says. */
 import { defineCommand } from "../spec";
 
 export const decommissionSpec = defineCommand({
   name: "decommission",
-  summary: "destroy a held environment's workload through its own deployer",
-  details: ["The environment must be on hold. Prints the remaining steps (the tenant stack, the files) when it is done."],
+  summary: "remove an environment: hold it, then destroy its workload through its own deployer",
+  details: [
+    "Run once, it puts the environment on hold (hold: true in its file) and says to deploy its tenant stack.",
+    "Run again on the held environment, it writes a release that asks its deployer to destroy the workload,",
+    "waits for the deployer's status when --wait is given, and prints the remaining steps.",
+  ],
   options: {
     env: { type: "string", placeholder: "env", defaultText: "required", description: "the environment to remove" },
     version: { type: "string", placeholder: "x.y.z", defaultText: "the version it runs", description: "the version whose stacks are destroyed" },

@@ -1,4 +1,4 @@
-/** `fleet doctor`: registered in cli/main.ts together with its code (`doctor: { spec: doctorSpec, load: … }`). */
+/** `fleet doctor`: what its help says. */
 import { defineCommand } from "../spec";
 
 export const doctorSpec = defineCommand({

@@ -1,5 +1,5 @@
 /**
- * The fleet configuration, from file texts to a validated {@link FleetConfig} (DESIGN.md §3). Pure: the
+ * The fleet configuration, from file texts to a validated {@link FleetConfig} (docs/configuration.md). Pure: the
  * loader (core/config/loader.ts) reads the directory, this decides. Every problem in every file is
  * collected, so one run shows them all, sorted by file and line.
  */
@@ -183,5 +183,5 @@ export function parseFleet(files: readonly SourceFile[], options: { dir?: string
       return { ...env, region: env.region ?? fleet.defaults.region, tags: { ...fleet.defaults.tags, ...env.tags }, file: parsed.file.path };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { config: { central: fleet.central, app: fleet.app, defaults: fleet.defaults, environments }, issues, warnings };
+  return { config: { central: fleet.central, app: fleet.app, defaults: fleet.defaults, ...(fleet.bootstrap ? { bootstrap: fleet.bootstrap } : {}), environments }, issues, warnings };
 }

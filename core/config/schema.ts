@@ -1,5 +1,5 @@
 /**
- * The one schema of each configuration file (DESIGN.md §3). Types are inferred from these schemas and the
+ * The one schema of each configuration file (docs/configuration.md). Types are inferred from these schemas and the
  * editor JSON Schema (`fleet schema`) is generated from them, so the three cannot disagree.
  * Objects are strict: an unknown key is a typo that must not pass silently.
  */
@@ -31,6 +31,32 @@ export const CodeBuildDefaultsSchema = z.strictObject({
   timeoutMinutes: z.number().int().min(5).max(2160).default(60),
 });
 
+// --- Bootstrap (tenant lifecycle) ------------------------------------------------------------------------------
+// Kept in its own block: the `bootstrap` stack's settings. Optional: without it, no bootstrap stack is built and
+// the accounts' roles and the state bucket are expected to exist already.
+const OU_ID_RE = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
+const PRINCIPAL_ARN_RE = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|(role|user|assumed-role)\/[\w+=,.@/*-]+)$/;
+
+export const BootstrapSchema = z
+  .strictObject({
+    accountId: AccountIdSchema.meta({ description: "Management or delegated-admin account that owns the StackSet" }),
+    organizationalUnitIds: z
+      .array(z.string().regex(OU_ID_RE, "an Organizations OU id such as ou-ab12-cdef3456, or a root id such as r-ab12"))
+      .min(1, "at least one organizational unit: the StackSet deploys to the accounts in it"),
+    operatorPrincipalArn: z
+      .string()
+      .regex(PRINCIPAL_ARN_RE, "an IAM principal ARN such as arn:aws:iam::123456789012:role/platform-admins (a * may stand for a changing part)")
+      .meta({ description: "Who may assume fleet-provisioner in every account (the SRE team's role)" }),
+    callAs: z.enum(["SELF", "DELEGATED_ADMIN"]).default("SELF").meta({ description: "SELF from the management account, DELEGATED_ADMIN from a delegated administrator" }),
+    centralAccessRoleName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, "an IAM role name")
+      .default("OrganizationAccountAccessRole")
+      .meta({ description: "Role the bootstrap stack assumes in the central account (unless it is the bootstrap account itself)" }),
+  })
+  .meta({ description: "Bootstrap of every account: the StackSet with the per-account roles, the state bucket and its roles" });
+// --- end of bootstrap block -------------------------------------------------------------------------------------
+
 export const FleetFileSchema = z
   .strictObject({
     central: z.strictObject({
@@ -48,6 +74,8 @@ export const FleetFileSchema = z
       }),
     }),
     app: z.strictObject({ name: name("app.name") }),
+    // Bootstrap block (see above): optional, its own key.
+    bootstrap: BootstrapSchema.optional(),
     defaults: z
       .strictObject({
         region: RegionSchema,
@@ -95,5 +123,6 @@ export interface FleetConfig {
   readonly central: FleetFile["central"];
   readonly app: FleetFile["app"];
   readonly defaults: FleetFile["defaults"];
+  readonly bootstrap?: FleetFile["bootstrap"];
   readonly environments: readonly Environment[];
 }
