@@ -6,7 +6,7 @@
  * small and loaded eagerly, so help and `--version` cost no command code at all.
  */
 import { version } from "../package.json";
-import { FleetError, UsageError } from "../core/errors";
+import { FleetError, UsageError, fileSystemError } from "../core/errors";
 import { HelpRequested } from "./args";
 import { colorEnabled, paint } from "./color";
 import type { Command, CommandContext } from "./context";
@@ -122,9 +122,11 @@ export async function main(ctx: CommandContext): Promise<number> {
       return 0;
     }
     const p = paint(colorEnabled(ctx.env, ctx.stderr));
-    if (err instanceof FleetError) {
-      ctx.stderr.write(`${p.red("✖")} ${err.message}\n`);
-      return err.exitCode;
+    // A file-system error on a path the user named (ENOENT, EISDIR, EACCES, ENOSPC, …) is theirs to fix.
+    const known = err instanceof FleetError ? err : fileSystemError(err);
+    if (known) {
+      ctx.stderr.write(`${p.red("✖")} ${known.message}\n`);
+      return known.exitCode;
     }
     ctx.stderr.write(`${p.red("✖")} internal error (a bug in cdktf-fleet, please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 1;

@@ -8,7 +8,7 @@ import { open } from "node:fs/promises";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createInflateRaw, crc32 } from "node:zlib";
-import type { EntryInfo } from "./entry-rules";
+import type { EntryInfo } from "../core/entry-rules";
 import { UnsafeArchiveError, describeWriteError } from "./write-errors";
 
 export interface ZipEntry extends EntryInfo {

@@ -1,5 +1,5 @@
 /**
- * Safe extraction of the verified artifact, over the pure rules in entry-rules.ts and tree-rules.ts.
+ * Safe extraction of the verified artifact, over the pure rules in core/entry-rules.ts and tree-rules.ts.
  *
  * - The central directory is read (yauzl) and every entry checked (names, links, duplicates, count,
  *   declared sizes, a file where another entry needs a directory, names too long for a file system) before
@@ -17,7 +17,7 @@
 import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, relative, isAbsolute } from "node:path";
 import { openPromise, getFileNameLowLevel, type ZipFile } from "yauzl";
-import { checkEntries, entryKind, isExecutable, type ArchiveLimits } from "./entry-rules";
+import { checkEntries, entryKind, isExecutable, type ArchiveLimits } from "../core/entry-rules";
 import { DeployFailedError, DeployRefusedError } from "./errors";
 import { writeEntry, type ZipEntry } from "./extract-entry";
 import { checkTreeShape } from "./tree-rules";

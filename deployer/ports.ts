@@ -3,7 +3,7 @@
  * extraction and apply; tests may wire their own. Nothing here does I/O.
  */
 import type { ApplyOutcome, ApplyPlan } from "./apply";
-import type { ArchiveLimits } from "./entry-rules";
+import type { ArchiveLimits } from "../core/entry-rules";
 import type { ExtractResult } from "./extract";
 import type { CentralBucket } from "./s3-store";
 import type { DeployedVersionParameter } from "./ssm-store";

@@ -6,7 +6,7 @@
  * - Names fit every file system the deployer may run on: no segment over 255 bytes (the usual NAME_MAX),
  *   no name over 1024 bytes (leaving room under PATH_MAX for the work directory in front of it).
  */
-import type { EntryInfo } from "./entry-rules";
+import type { EntryInfo } from "../core/entry-rules";
 
 export const MAX_SEGMENT_BYTES = 255;
 export const MAX_NAME_BYTES = 1024;

@@ -66,6 +66,8 @@ export const PIPE_VARIABLES: readonly PipeVariable[] = [
   { name: "DEBUG", kind: "boolean", default: "`false`", modes: ALL, description: "`'true'` prints the settings (secrets masked) and every HTTP call." },
   // Set by the platform.
   { name: "AWS_CONTAINER_AUTHORIZATION_TOKEN", kind: "secret", platform: true, modes: ALL, description: "Container credentials of an AWS runtime (masked if present)." },
+  { name: "AWS_SECURITY_TOKEN", kind: "secret", platform: true, modes: ALL, description: "The older name of an AWS session token (masked if present)." },
+  { name: "BITBUCKET_APP_PASSWORD", kind: "secret", platform: true, modes: ALL, description: "A Bitbucket app password, if the step has one (masked if present; the pipe does not use it)." },
   { name: "BITBUCKET_STEP_OIDC_TOKEN", kind: "secret", platform: true, modes: ALL, description: "The step's OpenID Connect token (only with `oidc: true`)." },
   { name: "BITBUCKET_PR_ID", kind: "string", platform: true, modes: ALL, description: "Set in pull-request pipelines: selects review mode." },
   { name: "BITBUCKET_PR_DESTINATION_BRANCH", kind: "string", platform: true, modes: REVIEW, description: "The branch a pull request merges into." },

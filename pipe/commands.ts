@@ -27,9 +27,13 @@ export async function runCommand(argv: readonly string[], options: RunOptions): 
   const started = Date.now();
   const code = await new Promise<number | string>((resolve) => {
     const child = spawn(cmd, args, { cwd: options.cwd, env: { ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
-    const forward = (d: Buffer) => options.log.raw(d.toString());
-    child.stdout.on("data", forward);
-    child.stderr.on("data", forward);
+    // One masking stream per output stream: each keeps back the tail of its own previous chunk.
+    const out = options.log.stream();
+    const err = options.log.stream();
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => err.push(d));
+    child.stdout.on("end", () => out.end());
+    child.stderr.on("end", () => err.end());
     child.on("error", (err: NodeJS.ErrnoException) => resolve(err.code === "ENOENT" ? "ENOENT" : err.message));
     child.on("close", (c, signal) => resolve(c ?? `killed by ${signal}`));
   });

@@ -1,6 +1,6 @@
 /**
- * Step 3 of the flow (DESIGN.md §1, §4): the artifact, then its manifest, under the immutable version
- * keys, each written with `If-None-Match: *`. Re-running a publish of the same bytes is a success
+ * The artifact, then its manifest, under the immutable version keys, each written with
+ * `If-None-Match: *`. Re-running a publish of the same bytes is a success
  * ("already published": compared by SHA-256), the same version with other bytes is refused. Large
  * artifacts go up in parts, and a failed multipart upload is aborted, so no orphaned parts are billed.
  *
@@ -12,6 +12,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  GetBucketVersioningCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -89,18 +90,28 @@ function metadata(input: PublishInput): Record<string, string> {
   if (f.branch) m.branch = f.branch;
   if (f.tag) m.tag = f.tag;
   // Metadata is sent as HTTP headers: keep it ASCII.
-  for (const k of Object.keys(m)) m[k] = m[k].replace(/[^\x20-\x7e]/g, "?");
+  for (const [k, v] of Object.entries(m)) m[k] = v.replace(/[^\x20-\x7e]/g, "?");
   return m;
 }
 
+/**
+ * One PUT of the bytes read once into memory: exactly those bytes are hashed and compared with the
+ * manifest's SHA-256 before they are sent, and sent with their SHA-256 and MD5 so that the store
+ * refuses them if they change on the way. A file swapped or grown since it was packaged is refused.
+ */
 async function putSmall(input: PublishInput, key: string, size: number): Promise<void> {
   const fh = await open(input.file, "r");
   try {
-    const body = Buffer.allocUnsafe(size);
-    const { bytesRead } = await fh.read(body, 0, size, 0);
-    if (bytesRead !== size) throw new PublishError(`${input.file} changed while it was being uploaded`);
+    // One byte more than expected: a file that grew is caught too.
+    const body = Buffer.allocUnsafe(size + 1);
+    const { bytesRead } = await fh.read(body, 0, size + 1, 0);
+    if (bytesRead !== size) throw new PublishError(`${input.file} changed while it was being uploaded (${bytesRead} bytes read, ${size} expected); package again`);
+    const bytes = body.subarray(0, size);
+    const actual = createHash("sha256").update(bytes).digest("hex");
+    if (actual !== input.sha256) throw new PublishError(`${input.file} does not match its SHA-256 any more (expected ${input.sha256}, read ${actual}); package again`);
+    const md5 = createHash("md5").update(bytes).digest("base64");
     await input.s3.send(
-      new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: body, ContentLength: size, ContentType: "application/zip", IfNoneMatch: "*", ChecksumSHA256: b64(input.sha256), Metadata: metadata(input) }),
+      new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: bytes, ContentLength: size, ContentType: "application/zip", IfNoneMatch: "*", ChecksumSHA256: b64(actual), ContentMD5: md5, Metadata: metadata(input) }),
     );
   } finally {
     await fh.close();
@@ -180,8 +191,30 @@ function conflict(input: PublishInput, key: string, existing: string | undefined
   );
 }
 
+/**
+ * Tenants deploy an artifact by its S3 version id, and a bucket without versioning sends events without
+ * one: nothing published there could ever be deployed. Refused before anything is written.
+ */
+async function checkVersioning(input: PublishInput): Promise<void> {
+  let status: string | undefined;
+  try {
+    status = (await input.s3.send(new GetBucketVersioningCommand({ Bucket: input.bucket }))).Status;
+  } catch (err) {
+    if (httpStatus(err) === 403 || errorName(err) === "AccessDenied") {
+      throw new PublishError(`cannot check that s3://${input.bucket} has versioning enabled: access denied; the uploader role needs s3:GetBucketVersioning on the bucket (deploy the central stack again)`, { cause: err });
+    }
+    throw describeAwsError(err, `checking the versioning of s3://${input.bucket}`, input.bucket);
+  }
+  if (status !== "Enabled") {
+    throw new PublishError(
+      `s3://${input.bucket} does not have versioning enabled (${status ? `it is ${status}` : "it was never enabled"}): tenants fetch artifacts and releases by version id, so nothing published there could be deployed. Publish to the fleet's artifact bucket (central.artifactBucket, created versioned by the central stack) or enable versioning on this one.`,
+    );
+  }
+}
+
 export async function publishArtifact(input: PublishInput): Promise<PublishResult> {
   if (!/^[0-9a-f]{64}$/.test(input.sha256)) throw new PublishError(`sha256 must be 64 lower-case hex characters, got ${JSON.stringify(input.sha256)}`);
+  await checkVersioning(input);
   const aKey = artifactKey(input.app, input.version);
   const mKey = manifestKey(input.app, input.version);
   const size = (await stat(input.file)).size;

@@ -1,5 +1,5 @@
 /**
- * Step 4 of the flow (DESIGN.md §1, §4): one release object per target environment, written last and
+ * One release object per target environment, written last and
  * only after HeadObject confirms the artifact and the manifest (and their SHA-256 agree). Targets are
  * environment names or `wave:N`, resolved from the fleet config. The request is all or nothing: an unknown
  * target, an environment on `hold` or pinned to another version refuses the whole request before anything
@@ -11,6 +11,7 @@ import type { FleetConfig } from "../core/config/schema";
 import { artifactKey, manifestKey, releaseKey } from "../core/keys";
 import { NAME_RE } from "../core/patterns";
 import { ManifestSchema, RELEASE_SCHEMA, ReleaseSchema, type Release } from "../core/records";
+import { MAX_REASON_LENGTH, MAX_REQUESTED_BY_LENGTH, releaseTextProblem } from "../core/release-text";
 import { formatReleaseId, isValidVersion } from "../core/version";
 import { errorName, httpStatus } from "./aws";
 import { ReleaseError } from "./errors";
@@ -25,6 +26,10 @@ export interface ReleaseInput {
   readonly targets: readonly string[];
   readonly requestedBy: string;
   readonly reason?: string;
+  /** How messages name the reason: `--reason` on the command line, `RELEASE_REASON` in the pipe. @default "the reason" */
+  readonly reasonName?: string;
+  /** How messages name the requester. @default "the requester" */
+  readonly requestedByName?: string;
   readonly allowDowngrade?: boolean;
   readonly now?: () => Date;
 }
@@ -95,6 +100,8 @@ export async function releaseVersion(input: ReleaseInput): Promise<WrittenReleas
   if (!NAME_RE.test(input.app)) throw new ReleaseError(`app ${JSON.stringify(input.app)} is not a valid name (${NAME_RE.source})`);
   if (input.app !== input.fleet.app.name) throw new ReleaseError(`app ${input.app} is not this fleet's app (${input.fleet.app.name})`);
   const { envs, problems } = resolveTargets(input.fleet, input.targets, input.version);
+  const requestedBy = input.requestedBy === "" ? "unknown" : input.requestedBy;
+  for (const p of [releaseTextProblem(input.reasonName ?? "the reason", input.reason ?? "", MAX_REASON_LENGTH), releaseTextProblem(input.requestedByName ?? "the requester", requestedBy, MAX_REQUESTED_BY_LENGTH)]) if (p) problems.push(p);
   if (problems.length > 0) throw new ReleaseError(`release of ${input.app} ${input.version} refused, nothing written:\n` + problems.map((p) => `  - ${p}`).join("\n"));
   const sha256 = await confirmArtifact(input);
   const now = input.now ?? (() => new Date());
@@ -108,8 +115,8 @@ export async function releaseVersion(input: ReleaseInput): Promise<WrittenReleas
       artifactKey: artifactKey(input.app, input.version),
       artifactSha256: sha256,
       releaseId: formatReleaseId(at, randomBytes(4).toString("hex")),
-      requestedBy: input.requestedBy.slice(0, 256) || "unknown",
-      reason: (input.reason ?? "").slice(0, 1024),
+      requestedBy,
+      reason: input.reason ?? "",
       allowDowngrade: input.allowDowngrade ?? false,
       createdAt: at.toISOString(),
     });

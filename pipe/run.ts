@@ -1,5 +1,5 @@
 /**
- * The pipe, start to finish (DESIGN.md §1 steps 1–4). `run()` never throws: every outcome ends in one
+ * The pipe, start to finish (gate, package, publish, release). `run()` never throws: every outcome ends in one
  * `✔ …` line and exit 0, or one `✖ …` line and exit 1, and a result.json in the pipe's storage dir.
  *
  * publish: variables → lint → test → sonar scan + quality gate → synth → package → publish → releases
@@ -11,8 +11,8 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FleetError } from "../core/errors";
+import { isSecretVariable } from "../core/secrets";
 import type { FleetConfig } from "../core/config/schema";
-import { CHILD_PROCESS_WITHHELD_VARIABLES } from "../core/secret-variables";
 import { loadFleet } from "../core/config/loader";
 import { createS3 } from "./aws";
 import { runCommand } from "./commands";
@@ -31,11 +31,17 @@ export interface RunOptions {
   readonly stdout?: Sink;
 }
 
-
+/** The environment of the repository's own commands (lint, tests, synth): no credentials, no tokens. */
 function childEnv(env: Env, keep: readonly string[] = []): Env {
   const out: Record<string, string | undefined> = { ...env };
-  for (const k of CHILD_PROCESS_WITHHELD_VARIABLES) if (!keep.includes(k)) delete out[k];
+  for (const k of Object.keys(out)) if (isSecretVariable(k) && !keep.includes(k)) delete out[k];
   return out;
+}
+
+/** Masks every variable named like a secret, not only those the pipe reads itself. */
+function maskSecretVariables(env: Env, vars: Variables): void {
+  // At least 8 characters: a `FOO_TOKEN=true` set by someone must not mask the word "true".
+  for (const [name, value] of Object.entries(env)) if (value && isSecretVariable(name)) vars.addSecret(value, 8);
 }
 
 function requestedBy(env: Env): string {
@@ -82,7 +88,7 @@ async function gate(s: PipeSettings, env: Env, cwd: string, log: Log, result: Pi
   await runCommand(s.sonar.scannerCommand, { cwd, env: sonarEnv, log, what: "sonar scanner" });
   const g = await checkQualityGate({
     reportFile,
-    hostUrl: s.sonar.hostUrl,
+    ...(s.sonar.hostUrl !== undefined ? { hostUrl: s.sonar.hostUrl } : {}),
     token: s.sonar.token,
     auth: s.sonar.auth,
     timeoutMs: s.sonar.timeoutMs,
@@ -116,7 +122,8 @@ async function publishMode(s: PipeSettings, env: Env, cwd: string, storageDir: s
   log.info(`packaged ${pkg.files} files into ${pkg.size} bytes in ${((Date.now() - started) / 1000).toFixed(1)} s, sha256 ${pkg.sha256}`);
 
   log.info("── publish");
-  const s3 = createS3(env, { region: s.region ?? fleet?.central.region });
+  const region = s.region ?? fleet?.central.region;
+  const s3 = createS3(env, region !== undefined ? { region } : {});
   try {
     const pub = await publishArtifact({
       s3,
@@ -147,7 +154,7 @@ async function publishMode(s: PipeSettings, env: Env, cwd: string, storageDir: s
 
     if (s.releaseTo.length > 0) {
       log.info("── release");
-      result.releases = await releaseVersion({ s3, bucket, fleet: fleet!, app, version, targets: s.releaseTo, requestedBy: requestedBy(env), reason: s.releaseReason || `pipeline ${env.BITBUCKET_BUILD_NUMBER ?? ""}`.trim(), allowDowngrade: s.allowDowngrade });
+      result.releases = await releaseVersion({ s3, bucket, fleet: fleet!, app, version, targets: s.releaseTo, requestedBy: requestedBy(env), reason: s.releaseReason || `pipeline ${env.BITBUCKET_BUILD_NUMBER ?? ""}`.trim(), reasonName: "RELEASE_REASON", allowDowngrade: s.allowDowngrade });
       for (const r of result.releases) log.info(`released to ${r.env}: ${r.key}`);
     }
   } finally {
@@ -165,7 +172,7 @@ async function releaseMode(s: PipeSettings, env: Env, cwd: string, log: Log, res
   Object.assign(result, { app, version, bucket });
   const s3 = createS3(env, { region: s.region ?? fleet.central.region });
   try {
-    result.releases = await releaseVersion({ s3, bucket, fleet, app, version, targets: s.releaseTo, requestedBy: requestedBy(env), reason: s.releaseReason, allowDowngrade: s.allowDowngrade });
+    result.releases = await releaseVersion({ s3, bucket, fleet, app, version, targets: s.releaseTo, requestedBy: requestedBy(env), reason: s.releaseReason, reasonName: "RELEASE_REASON", allowDowngrade: s.allowDowngrade });
   } finally {
     s3.destroy();
   }
@@ -188,14 +195,15 @@ export async function run(options: RunOptions = {}): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const storageDir = env.BITBUCKET_PIPE_STORAGE_DIR || join(tmpdir(), "fleet-pipe-storage");
   const vars = new Variables(env);
-  let log = createLog(stdout, { debug: false, mask: (t) => vars.mask(t) });
+  maskSecretVariables(env, vars);
+  let log = createLog(stdout, { debug: false, mask: vars.masker });
   const result: PipeResult = { mode: "?", ok: false, message: "", gate: { lint: "not-run", test: "not-run", sonar: "not-run" }, releases: [] };
   let ok = false;
   let message: string;
   try {
     const settings = readSettings(env, vars, cwd);
     result.mode = settings.mode;
-    log = createLog(stdout, { debug: settings.debug, mask: (t) => vars.mask(t), colors: env.CI === "true" && env.NO_COLOR === undefined });
+    log = createLog(stdout, { debug: settings.debug, mask: vars.masker, colors: env.CI === "true" && env.NO_COLOR === undefined });
     vars.check();
     log.info(`cdktf-fleet pipe: mode ${settings.mode} in ${cwd}`);
     log.debug(`settings: ${JSON.stringify({ ...settings, sonar: settings.sonar ? { ...settings.sonar, token: "****" } : undefined })}`);
@@ -225,7 +233,7 @@ export async function run(options: RunOptions = {}): Promise<number> {
     log.warn(`could not write the result file to ${storageDir}: ${(err as Error).message}`);
   }
   // The last line is always the one-line verdict; details of a multi-line message go above it.
-  const [headline, ...details] = message.split("\n");
+  const [headline = message, ...details] = message.split("\n");
   if (details.length > 0) {
     if (ok) log.info(message);
     else log.error(message);

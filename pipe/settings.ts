@@ -1,10 +1,11 @@
 /**
- * Every pipe variable, read and checked in one place before anything runs (reference §3). The
+ * Every pipe variable, read and checked in one place before anything runs. The
  * variables table in pipe/README.md documents exactly these names and defaults.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { NAME_RE, VERSION_RE } from "../core/patterns";
+import { MAX_REASON_LENGTH, releaseTextProblem } from "../core/release-text";
 import { PLATFORM_SECRET_VARIABLES } from "../core/secret-variables";
 import { isValidVersion } from "../core/version";
 import { oidcPreflight } from "./aws";
@@ -13,7 +14,7 @@ import { DEFAULT_EXCLUDES } from "./zip/walk";
 import type { Env, Variables } from "./variables";
 
 export interface SonarSettings {
-  readonly hostUrl?: string;
+  readonly hostUrl?: string | undefined;
   readonly token: string;
   readonly scannerCommand: string[];
   readonly reportFile: string;
@@ -30,14 +31,14 @@ export interface PipeSettings {
   readonly lintCommand: string[];
   readonly testCommand: string[];
   /** undefined: SONAR_SKIP is true. */
-  readonly sonar?: SonarSettings;
+  readonly sonar?: SonarSettings | undefined;
   readonly synthCommand: string[];
   readonly packagePaths: string[];
   readonly packageExcludes: string[];
-  readonly app?: string;
-  readonly version?: string;
-  readonly bucket?: string;
-  readonly region?: string;
+  readonly app?: string | undefined;
+  readonly version?: string | undefined;
+  readonly bucket?: string | undefined;
+  readonly region?: string | undefined;
   readonly releaseTo: string[];
   readonly releaseReason: string;
   readonly allowDowngrade: boolean;
@@ -120,6 +121,9 @@ export function readSettings(env: Env, vars: Variables, cwd: string): PipeSettin
   if (mode === "release" && releaseTo.length === 0) vars.problem("RELEASE_TO is required in release mode: a list of environment names and/or wave:N, e.g. RELEASE_TO: ['wave:1']");
   for (const t of releaseTo) if (!NAME_RE.test(t) && !/^wave:\d+$/.test(t)) vars.problem(`RELEASE_TO item ${JSON.stringify(t)} is neither an environment name nor wave:N`);
   const releaseReason = vars.string("RELEASE_REASON", { default: "" }) ?? "";
+  // Checked here, before the (long) gate runs, and again where the release is written.
+  const reasonProblem = releaseTextProblem("RELEASE_REASON", releaseReason, MAX_REASON_LENGTH);
+  if (reasonProblem) vars.problem(reasonProblem);
   const allowDowngrade = vars.boolean("ALLOW_DOWNGRADE", false);
   if (mode !== "review") {
     const oidc = oidcPreflight(env);

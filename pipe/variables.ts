@@ -1,5 +1,5 @@
 /**
- * Pipe variables, the Bitbucket way (reference §3): every variable arrives as a string in the
+ * Pipe variables, the Bitbucket way: every variable arrives as a string in the
  * environment; a YAML list arrives as `NAME_COUNT` plus `NAME_0 … NAME_{n-1}`. A {@link Variables}
  * reader collects every problem instead of stopping at the first, and {@link Variables.check} throws
  * them together, before anything runs. Secrets are remembered so that {@link Variables.mask} (used by the
@@ -13,6 +13,7 @@
  * v.check(); // throws VariablesError listing every problem
  */
 import { VariablesError } from "./errors";
+import { SecretMasker } from "./secret-mask";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -20,7 +21,8 @@ const ARRAY_LIMIT = 1000;
 
 export class Variables {
   private readonly problems: string[] = [];
-  private readonly secrets = new Set<string>();
+  /** Every secret read so far; the log masks with it, whole lines and child output streams alike. */
+  readonly masker = new SecretMasker();
 
   constructor(private readonly env: Env) {}
 
@@ -65,8 +67,9 @@ export class Variables {
     return v;
   }
 
-  addSecret(value: string): void {
-    if (value.length >= 4) this.secrets.add(value);
+  /** Remembers a secret value; values shorter than `min` are not masked (they would hide ordinary words). */
+  addSecret(value: string, min = 4): void {
+    this.masker.add(value, min);
   }
 
   /** Only `true` or `false` (any case): `yes`, `1` or a typo is an error, not a silent false. */
@@ -149,8 +152,6 @@ export class Variables {
 
   /** Replaces every known secret in `text` with `****`. */
   mask(text: string): string {
-    let out = text;
-    for (const s of this.secrets) out = out.split(s).join("****");
-    return out;
+    return this.masker.mask(text);
   }
 }

@@ -8,6 +8,7 @@ import { type EnvFacts, forwardDlqName } from "./names";
 
 export interface CentralOutputFacts {
   readonly uploaderRoleArn: string;
+  readonly reviewerRoleArn: string;
   readonly oidcProviderArn: string;
   readonly bucketName: string;
   readonly bucketArn: string;
@@ -16,7 +17,8 @@ export interface CentralOutputFacts {
 }
 
 export function addCentralOutputs(scope: Construct, f: CentralOutputFacts): void {
-  new TerraformOutput(scope, "uploader_role_arn", { value: f.uploaderRoleArn, description: "The role the pipe assumes with Bitbucket OIDC: the pipe's AWS_OIDC_ROLE_ARN" });
+  new TerraformOutput(scope, "uploader_role_arn", { value: f.uploaderRoleArn, description: "The role the pipe assumes with Bitbucket OIDC in a release (deployment) step: the pipe's AWS_OIDC_ROLE_ARN" });
+  new TerraformOutput(scope, "reviewer_role_arn", { value: f.reviewerRoleArn, description: "The read-only role of pull-request (review) steps: their AWS_OIDC_ROLE_ARN" });
   new TerraformOutput(scope, "artifact_bucket_name", { value: f.bucketName, description: "The central artifact bucket: the pipe's S3_BUCKET (and central.artifactBucket of fleet.yaml)" });
   new TerraformOutput(scope, "artifact_bucket_arn", { value: f.bucketArn, description: "ARN of the central artifact bucket" });
   new TerraformOutput(scope, "region", { value: f.region, description: "Region of the artifact bucket: the pipe's AWS_REGION" });

@@ -158,7 +158,15 @@ function forwarderDoc(busArns: readonly string[]): PolicyDocument {
   return policy({ Sid: "ForwardToTenantInboundBuses", Effect: "Allow", Action: "events:PutEvents", Resource: busArns });
 }
 
-/** Trust of the uploader role: Bitbucket OIDC tokens of the configured workspace and repositories only. */
+/** The read-only role of review steps (pull requests): reads artifacts and status records, writes nothing. */
+export const REVIEWER_ROLE = "fleet-reviewer";
+
+/**
+ * Trust of the uploader role: Bitbucket OIDC tokens of the workspace, from steps of the configured
+ * deployment environments in the configured repositories only. A deployment step's `sub` is
+ * `{repository UUID}:{environment UUID}:{step UUID}`; any other step's is `{repository UUID}:{step UUID}`,
+ * which no pattern here matches, so a pull-request pipeline cannot publish or release.
+ */
 export function uploaderTrust(config: FleetConfig): PolicyDocument {
   const bb = config.central.bitbucket;
   const issuer = bitbucketIssuer(bb.workspace);
@@ -168,13 +176,40 @@ export function uploaderTrust(config: FleetConfig): PolicyDocument {
     Action: "sts:AssumeRoleWithWebIdentity",
     Condition: {
       StringEquals: { [`${issuer}:aud`]: bitbucketAudience(bb.workspaceUuid) },
-      // `sub` starts with the repository UUID (with braces); the step (and deployment environment) follow.
-      StringLike: { [`${issuer}:sub`]: bb.repositoryUuids.map((u) => `${u}*`) },
+      StringLike: { [`${issuer}:sub`]: bb.repositoryUuids.flatMap((repo) => bb.releaseEnvironments.map((env) => `${repo}:${env}:*`)) },
     },
   });
 }
 
-/** What the pipe needs: conditional puts of artifacts and releases, HeadObject verify, abort of a failed upload. */
+/** Trust of the reviewer role: any step of the configured repositories (pull requests included). */
+export function reviewerTrust(config: FleetConfig): PolicyDocument {
+  const bb = config.central.bitbucket;
+  const issuer = bitbucketIssuer(bb.workspace);
+  return policy({
+    Effect: "Allow",
+    Principal: { Federated: arn.oidcProvider(partitionOf(config.central.region), config.central.accountId, issuer) },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: {
+      StringEquals: { [`${issuer}:aud`]: bitbucketAudience(bb.workspaceUuid) },
+      StringLike: { [`${issuer}:sub`]: bb.repositoryUuids.map((u) => `${u}:*`) },
+    },
+  });
+}
+
+/** What a review step may do in the central bucket: read artifacts and status records. No put, no delete. */
+export function reviewerPolicy(config: FleetConfig): PolicyDocument {
+  const p = partitionOf(config.central.region);
+  const b = config.central.artifactBucket;
+  return policy(
+    { Sid: "ReadArtifactsAndStatus", Effect: "Allow", Action: GET, Resource: [arn.objects(p, b, "artifacts/*"), arn.objects(p, b, "status/*")] },
+    { Sid: "ListArtifactsAndStatus", Effect: "Allow", Action: "s3:ListBucket", Resource: arn.bucket(p, b), Condition: { StringLike: { "s3:prefix": ["artifacts/*", "status/*"] } } },
+  );
+}
+
+/**
+ * What the pipe needs: conditional puts of artifacts and releases, HeadObject verify, abort of a failed
+ * upload, and the bucket's versioning status (publish refuses a bucket without it).
+ */
 export function uploaderPolicy(config: FleetConfig): PolicyDocument {
   const p = partitionOf(config.central.region);
   const b = config.central.artifactBucket;
@@ -183,6 +218,7 @@ export function uploaderPolicy(config: FleetConfig): PolicyDocument {
     { Sid: "Publish", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject"], Resource: objects },
     // Listing lets HeadObject on a missing key say 404 (not 403) and lets `fleet release` find existing releases.
     { Sid: "ListPublishedPrefixes", Effect: "Allow", Action: "s3:ListBucket", Resource: arn.bucket(p, b), Condition: { StringLike: { "s3:prefix": ["artifacts/*", "releases/*"] } } },
+    { Sid: "CheckVersioning", Effect: "Allow", Action: "s3:GetBucketVersioning", Resource: arn.bucket(p, b) },
   );
 }
 

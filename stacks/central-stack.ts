@@ -1,6 +1,6 @@
 /**
  * `central`: the artifact bucket and its policy, the Bitbucket OIDC uploader, and one forwarding rule per
- * environment from the default bus to that tenant's `fleet-inbound` bus (DESIGN.md §1 steps 3–5, §5).
+ * environment from the default bus to that tenant's `fleet-inbound` bus.
  */
 import { Annotations } from "cdktf";
 import type { Construct } from "constructs";
@@ -25,6 +25,9 @@ import {
   forwarderPolicies,
   stateRolePolicy,
   stateRoleTrust,
+  REVIEWER_ROLE,
+  reviewerPolicy,
+  reviewerTrust,
   uploaderPolicy,
   uploaderTrust,
 } from "./central-policies";
@@ -95,6 +98,13 @@ export class CentralStack extends FleetStack {
       maxSessionDuration: 3600,
     });
     new IamRolePolicy(this, "uploader-policy", { name: "publish", role: uploader.name, policy: policyJson(uploaderPolicy(config)) });
+    // Review steps (pull requests) get their own role: they read artifacts and status, and cannot release.
+    const reviewer = new IamRole(this, "reviewer-role", {
+      name: REVIEWER_ROLE,
+      assumeRolePolicy: policyJson(reviewerTrust(config)),
+      maxSessionDuration: 3600,
+    });
+    new IamRolePolicy(this, "reviewer-policy", { name: "read", role: reviewer.name, policy: policyJson(reviewerPolicy(config)) });
 
     // --- Forwarder role ----------------------------------------------------------------------------------
     const forwarder = new IamRole(this, "forwarder-role", {
@@ -121,7 +131,7 @@ export class CentralStack extends FleetStack {
       new IamRolePolicy(this, `state-role-${e.name}-policy`, { name: "workload-state", role: role.name, policy: policyJson(stateRolePolicy(config, workloadStackId(e.name))) });
     }
 
-    addCentralOutputs(this, { uploaderRoleArn: uploader.arn, oidcProviderArn: oidc.arn, bucketName: artifacts.bucket.bucket, bucketArn: artifacts.bucket.arn, region: c.region, envs });
+    addCentralOutputs(this, { uploaderRoleArn: uploader.arn, reviewerRoleArn: reviewer.arn, oidcProviderArn: oidc.arn, bucketName: artifacts.bucket.bucket, bucketArn: artifacts.bucket.arn, region: c.region, envs });
   }
 
   private forwardRule(config: FleetConfig, e: EnvFacts, forwarderArn: string): void {

@@ -1,25 +1,13 @@
 /**
- * The sample workload's settings, read from each environment's free-form `config` (DESIGN.md §3). One zod
- * schema with defaults; unknown keys are errors (a typo must not silently fall back to a default). Problems
- * of every environment are reported together, each naming the file and the field.
+ * The sample workload's settings, read from each environment's `config` with the schema in
+ * core/config/workload.ts (the one `fleet validate` checks too). Problems of every environment are
+ * reported together, each naming the file and the field.
  */
-import { z } from "zod";
 import type { Environment } from "../core/config/schema";
+import { WorkloadConfigSchema, type WorkloadConfig } from "../core/config/workload";
 import { WorkloadConfigError } from "./errors";
 
-export const WorkloadConfigSchema = z.strictObject({
-  /** Lambda memory (MB): also buys CPU. */
-  memoryMb: z.number().int("memoryMb must be a whole number").min(128, "memoryMb must be at least 128").max(10240, "memoryMb must be at most 10240").default(256),
-  logLevel: z.enum(["debug", "info", "warn", "error"], "logLevel must be one of debug, info, warn, error").default("info"),
-  greeting: z.string().min(1, "greeting must not be empty").max(200, "greeting must be at most 200 characters").default("Hello"),
-  /**
-   * Reserved concurrency; unset by default because new accounts may have a concurrency quota of 10, and Lambda
-   * refuses reservations that leave less than that unreserved (aws-event-chain.md §4).
-   */
-  reservedConcurrency: z.number().int("reservedConcurrency must be a whole number").min(0, "reservedConcurrency must be ≥ 0").max(1000, "reservedConcurrency must be at most 1000").optional(),
-});
-
-export type WorkloadConfig = z.infer<typeof WorkloadConfigSchema>;
+export { WorkloadConfigSchema, type WorkloadConfig };
 
 function describe(value: unknown): string {
   return value === undefined ? "nothing" : JSON.stringify(value);

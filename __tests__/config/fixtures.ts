@@ -10,6 +10,8 @@ central:
     workspaceUuid: "{6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f}"
     repositoryUuids:
       - "{0f6e2a9c-1b77-4c3e-9d11-5b1c2f0e7a1d}"
+    releaseEnvironments:
+      - "{3c9a7e21-5d4b-4f6a-8b2c-1e0d9f8a7b6c}"
 app:
   name: payments-api
 defaults:

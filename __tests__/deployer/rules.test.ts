@@ -1,6 +1,6 @@
 /** The deployer's pure decisions: configuration, release/version/checksum guards, entry rules, log text. */
 import { readDeployerConfig } from "../../deployer/config";
-import { checkEntries, entryKind, unsafeNameReason } from "../../deployer/entry-rules";
+import { checkEntries, entryKind, unsafeNameReason } from "../../core/entry-rules";
 import fc from "fast-check";
 import { checkChecksums, checkRelease, checkReleaseKey, checkSupersedingRelease, checkVersion, laterReleaseKeys } from "../../deployer/guards";
 import { LastMeaningfulLine, oneLine, redact } from "../../deployer/text";

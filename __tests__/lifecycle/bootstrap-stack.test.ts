@@ -118,9 +118,9 @@ describe("fleet.yaml bootstrap settings", () => {
 
     // Assess
     expect(lines).toEqual([
-      expect.stringMatching(/^environments\/fleet\.yaml:20:27: bootstrap\.organizationalUnitIds\[0\]: .*OU id such as ou-ab12-cdef3456.*found the text "ou-bad"/),
-      expect.stringMatching(/^environments\/fleet\.yaml:21:25: bootstrap\.operatorPrincipalArn: an IAM principal ARN.*found the text "admins"/),
-      expect.stringMatching(/^environments\/fleet\.yaml:22:11: bootstrap\.callAs: found the text "ROOT"; allowed: SELF, DELEGATED_ADMIN/),
+      expect.stringMatching(/^environments\/fleet\.yaml:22:27: bootstrap\.organizationalUnitIds\[0\]: .*OU id such as ou-ab12-cdef3456.*found the text "ou-bad"/),
+      expect.stringMatching(/^environments\/fleet\.yaml:23:25: bootstrap\.operatorPrincipalArn: an IAM principal ARN.*found the text "admins"/),
+      expect.stringMatching(/^environments\/fleet\.yaml:24:11: bootstrap\.callAs: found the text "ROOT"; allowed: SELF, DELEGATED_ADMIN/),
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutBucketVersioningCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { cpSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -55,7 +55,10 @@ describeWithMoto("fleet publish and fleet release against moto", () => {
   beforeAll(async () => {
     moto = await startMoto();
     s3 = createS3(moto.env);
-    for (const b of ["acme-fleet-artifacts", "other-bucket"]) await s3.send(new CreateBucketCommand({ Bucket: b, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    for (const b of ["acme-fleet-artifacts", "other-bucket"]) {
+      await s3.send(new CreateBucketCommand({ Bucket: b, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+      await s3.send(new PutBucketVersioningCommand({ Bucket: b, VersioningConfiguration: { Status: "Enabled" } }));
+    }
   });
   afterAll(async () => {
     s3?.destroy();

@@ -3,7 +3,7 @@
  * strings (lists as NAME_COUNT + NAME_n), real lint/test/scanner/synth commands (node scripts), SonarQube
  * on a local web-API server, S3 on moto.
  */
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -46,7 +46,7 @@ describeWithMoto("pipe entry (run) end to end", () => {
   beforeAll(async () => {
     [moto, sonar] = await Promise.all([startMoto(), startSonarServer()]);
     s3 = createS3(moto.env);
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })); await s3.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: "Enabled" } }));
   });
   afterAll(async () => {
     s3?.destroy();
@@ -107,7 +107,7 @@ describeWithMoto("pipe entry (run) end to end", () => {
     let out = "";
     // Colours are on under CI=true, as in Bitbucket; the assertions read plain text.
     const code = await run({ env, stdout: { write: (t: string) => (out += stripColors(t)) } });
-    const result = JSON.parse(readFileSync(join(env.BITBUCKET_PIPE_STORAGE_DIR, "result.json"), "utf8")) as PipeResult;
+    const result = JSON.parse(readFileSync(join(env.BITBUCKET_PIPE_STORAGE_DIR ?? "", "result.json"), "utf8")) as PipeResult;
     return { code, out, lines: out.trimEnd().split("\n"), result };
   }
 
@@ -225,7 +225,7 @@ describeWithMoto("pipe entry (run) end to end", () => {
     expect(held.code).toBe(1);
     expect(held.out).toMatch(/charlie is on hold/);
     expect(await keys("releases/charlie/payments-api/3.5.0/")).toEqual([]);
-    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: ok.result.releases[0].key }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: ok.result.releases[0]?.key }));
     expect(head.ContentType).toBe("application/json");
   });
 

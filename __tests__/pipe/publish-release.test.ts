@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { FleetConfig } from "../../core/config/schema";
@@ -26,7 +26,7 @@ describeWithMoto("publishArtifact and releaseVersion against moto", () => {
   beforeAll(async () => {
     moto = await startMoto();
     s3 = createS3(moto.env);
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })); await s3.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: "Enabled" } }));
     fleet = loadFleet(join(__dirname, "../../environments"));
   });
   afterAll(async () => {
@@ -173,7 +173,7 @@ describeWithMoto("createS3 with Bitbucket OIDC against moto", () => {
     delete env.AWS_SESSION_TOKEN;
     const s3 = createS3(env);
     // Act
-    await s3.send(new CreateBucketCommand({ Bucket: "oidc-bucket", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+    await s3.send(new CreateBucketCommand({ Bucket: "oidc-bucket", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } })); await s3.send(new PutBucketVersioningCommand({ Bucket: "oidc-bucket", VersioningConfiguration: { Status: "Enabled" } }));
     const creds = await s3.config.credentials();
     s3.destroy();
     // Assess

@@ -14,9 +14,10 @@ describe("Stack: central outputs", () => {
   const central = synthFleet(config).stacks.get("central") as { output?: Record<string, Output> } | undefined;
   const outputs = central?.output ?? {};
 
-  it("names the uploader role, the artifact bucket and its region, from the resources themselves", () => {
+  it("names the uploader and reviewer roles, the artifact bucket and its region, from the resources themselves", () => {
     expect(outputs.uploader_role_arn?.value).toBe("${aws_iam_role.uploader-role.arn}");
     expect(outputs.uploader_role_arn?.description).toContain("AWS_OIDC_ROLE_ARN");
+    expect(outputs.reviewer_role_arn?.value).toBe("${aws_iam_role.reviewer-role.arn}");
     expect(outputs.artifact_bucket_name?.value).toMatch(/^\$\{aws_s3_bucket\.artifacts.*\.bucket\}$/);
     expect(outputs.artifact_bucket_name?.description).toContain("S3_BUCKET");
     expect(outputs.artifact_bucket_arn?.value).toMatch(/^\$\{aws_s3_bucket\.artifacts.*\.arn\}$/);

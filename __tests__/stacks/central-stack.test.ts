@@ -1,4 +1,4 @@
-/** The central stack's intent: bucket settings, policy, uploader, forwarding rules (DESIGN.md §1, §5). */
+/** The central stack's intent: bucket settings, policy, uploader, forwarding rules. */
 import { Testing } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
@@ -60,13 +60,13 @@ describe("Stack: central", () => {
     ]);
   });
 
-  it("trusts Bitbucket OIDC tokens of the workspace audience and configured repositories only", () => {
+  it("trusts Bitbucket OIDC tokens of the workspace audience from the configured deployment environments only", () => {
     const issuer = "api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc";
     expect(raw).toHaveResourceWithProperties(IamOpenidConnectProvider, { url: `https://${issuer}`, client_id_list: ["ari:cloud:bitbucket::workspace/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f"] });
     const uploader = Object.values(resources(fleet.stacks.get("central"), "aws_iam_role")).find((r) => r.name === "fleet-uploader")!;
-    expect(parsePolicy(uploader.assume_role_policy).Statement[0].Condition).toEqual({
+    expect(parsePolicy(uploader.assume_role_policy).Statement[0]?.Condition).toEqual({
       StringEquals: { [`${issuer}:aud`]: "ari:cloud:bitbucket::workspace/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f" },
-      StringLike: { [`${issuer}:sub`]: ["{0f6e2a9c-1b77-4c3e-9d11-5b1c2f0e7a1d}*"] },
+      StringLike: { [`${issuer}:sub`]: ["{0f6e2a9c-1b77-4c3e-9d11-5b1c2f0e7a1d}:{3c9a7e21-5d4b-4f6a-8b2c-1e0d9f8a7b6c}:*"] },
     });
   });
 

@@ -1,6 +1,6 @@
 /**
  * `fleet release --app <app> --version <v> --to <env|wave:N>... [--allow-downgrade] [--reason TEXT]
- * [--dir environments] [--bucket B]`: the "one click" of DESIGN.md §1 step 4 for operators.
+ * [--dir environments] [--bucket B]`: the "one click" that releases a published version, for operators.
  */
 import { userInfo } from "node:os";
 import { UsageError } from "../../core/errors";
@@ -40,6 +40,8 @@ export async function release(ctx: CommandContext): Promise<number> {
     targets,
     requestedBy: who(ctx.env),
     reason: values.reason ?? "",
+    reasonName: "--reason",
+    requestedByName: ctx.env.FLEET_REQUESTED_BY ? "FLEET_REQUESTED_BY" : "the requester (your user name)",
     allowDowngrade: values["allow-downgrade"] ?? false,
   });
   if (format === "json") ctx.stdout.write(`${JSON.stringify(written)}\n`);

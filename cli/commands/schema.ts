@@ -2,12 +2,13 @@
  * `fleet schema [--out environments/schema.json] [--check]`: writes the editor JSON Schema generated from
  * the validator's zod schemas. `--check` writes nothing and exits 1 when the file is stale (for CI).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import { FleetError } from "../../core/errors";
 import { editorJsonSchemaText } from "../../core/config/json-schema";
 import { parse } from "../args";
 import { schemaSpec } from "../specs/schema";
+import { writeOutputFile } from "../output-file";
 import type { CommandContext } from "../context";
 
 export async function schema(ctx: CommandContext): Promise<number> {
@@ -18,7 +19,8 @@ export async function schema(ctx: CommandContext): Promise<number> {
   if (values.check) {
     let current: string | undefined;
     try {
-      current = readFileSync(out, "utf8");
+      // Only a regular file is read: a FIFO would wait for a writer.
+      current = statSync(out).isFile() ? readFileSync(out, "utf8") : undefined;
     } catch {
       current = undefined;
     }
@@ -26,8 +28,7 @@ export async function schema(ctx: CommandContext): Promise<number> {
     ctx.stdout.write(`✔ ${shown} is up to date\n`);
     return 0;
   }
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, text);
+  writeOutputFile(out, text, shown);
   ctx.stdout.write(`✔ wrote ${shown}\n`);
   return 0;
 }

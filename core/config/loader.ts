@@ -4,6 +4,7 @@
  * file:line:col form as every other problem.
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
+import { MAX_CONFIG_FILE_BYTES, decodeConfigText, tooLargeIssue } from "./file-text";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { ConfigError, type ConfigIssue } from "../errors";
 import { CONFIG_EXTENSIONS, isConfigFile, parseFleet, type ParseResult, type SourceFile } from "./parse";
@@ -39,12 +40,29 @@ export function readFleet(dir: string, options: LoadOptions = {}): ParseResult {
   }
   const files: SourceFile[] = [];
   const issues: ConfigIssue[] = [];
+  const skipped: ConfigIssue[] = [];
   for (const name of names) {
-    if (name.startsWith(".") || !isConfigFile(name)) continue;
+    if (!isConfigFile(name)) continue;
     const path = join(abs, name);
+    const shownPath = display(path, cwd);
+    // Whatever is named like configuration and is not read is said, never skipped in silence.
+    if (name.startsWith(".")) {
+      skipped.push({ file: shownPath, line: 0, col: 0, message: "skipped: a hidden file is not part of the fleet" });
+      continue;
+    }
     try {
-      if (!statSync(path).isFile()) continue;
-      files.push({ path: display(path, cwd), text: readFileSync(path, "utf8") });
+      const st = statSync(path);
+      if (!st.isFile()) {
+        issues.push({ file: shownPath, line: 0, col: 0, message: `is ${st.isDirectory() ? "a directory" : "not a regular file (a FIFO, socket or device)"}, but every *.yaml here is read as configuration: rename or remove it` });
+        continue;
+      }
+      if (st.size > MAX_CONFIG_FILE_BYTES) {
+        issues.push(tooLargeIssue(shownPath, st.size));
+        continue;
+      }
+      const decoded = decodeConfigText(shownPath, readFileSync(path));
+      if ("issue" in decoded) issues.push(decoded.issue);
+      else files.push({ path: shownPath, text: decoded.text });
     } catch (err) {
       issues.push({ file: display(path, cwd), line: 0, col: 0, message: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
     }
@@ -55,7 +73,8 @@ export function readFleet(dir: string, options: LoadOptions = {}): ParseResult {
       `no configuration files: expected fleet.yaml and one <env>.yaml per environment (only ${CONFIG_EXTENSIONS.join(" and ")} files count; schema.json and others are ignored)`,
     );
   }
-  const result = parseFleet(files, { dir: shown });
+  const parsed = parseFleet(files, { dir: shown });
+  const result = { ...parsed, warnings: [...skipped, ...parsed.warnings] };
   if (issues.length === 0) return result;
   return { warnings: result.warnings, issues: [...issues, ...result.issues].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)) };
 }

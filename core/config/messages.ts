@@ -67,16 +67,17 @@ export function describe(root: AnySchema, path: readonly PathSegment[]): string 
 /** Damerau-free edit distance, enough to suggest `accountId` for `acountId`. */
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const at = (j: number): number => row[j] ?? 0;
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
+    let prev = at(0);
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      const tmp = at(j);
+      row[j] = Math.min(at(j) + 1, at(j - 1) + 1, prev + (a.charAt(i - 1).toLowerCase() === b.charAt(j - 1).toLowerCase() ? 0 : 1));
       prev = tmp;
     }
   }
-  return row[b.length];
+  return at(b.length);
 }
 
 export function closest(word: string, candidates: readonly string[]): string | undefined {

@@ -11,6 +11,8 @@ import { ACCOUNT_ID_RE, NAME_RE } from "../patterns";
 import { messageFor, unknownKeyMessage } from "./messages";
 import { findPair, locate, sourceText, startOf, type PathSegment } from "./positions";
 import { EnvironmentFileSchema, FleetFileSchema, type Environment, type EnvironmentFile, type FleetConfig, type FleetFile } from "./schema";
+import { tagLimitIssues } from "./tag-limits";
+import { EnvironmentWorkloadSchema } from "./workload";
 import { readYaml, type ParsedYaml, type SourceFile } from "./yaml-file";
 
 export type { SourceFile } from "./yaml-file";
@@ -98,6 +100,10 @@ function field(parsed: ParsedYaml, key: string, re: RegExp): Seen | undefined {
   return { parsed, node, value: node.value };
 }
 
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 function compareIssues(a: ConfigIssue, b: ConfigIssue): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col;
 }
@@ -128,7 +134,7 @@ export function parseFleet(files: readonly SourceFile[], options: { dir?: string
   } else if (fleetFiles.length > 1) {
     for (const f of fleetFiles)
       issues.push({ file: f.path, line: 0, col: 0, message: `two central settings files (${fleetFiles.map((x) => basename(x.path)).join(" and ")}); keep one of them` });
-  } else {
+  } else if (fleetFiles[0]) {
     fleetParsed = readYaml(fleetFiles[0], FLEET_HINT, issues, warnings);
     if (fleetParsed) fleet = validate(FleetFileSchema, fleetParsed, issues);
   }
@@ -140,6 +146,8 @@ export function parseFleet(files: readonly SourceFile[], options: { dir?: string
     if (!parsed) continue;
     const data = validate(EnvironmentFileSchema, parsed, issues);
     envs.push({ parsed, data });
+    // --- The workload's settings: everything synth would refuse in `config`, refused here at its line.
+    if (isMapping(parsed.value) && (parsed.value.config === undefined || isMapping(parsed.value.config))) validate(EnvironmentWorkloadSchema, parsed, issues);
     const stem = stemOf(file.path);
     const name = field(parsed, "name", NAME_RE);
     if (name && name.value !== stem) {
@@ -171,6 +179,12 @@ export function parseFleet(files: readonly SourceFile[], options: { dir?: string
         issues.push(at(a.parsed, a.node, `accountId "${a.value}" is the central account (${centralAt}); a tenant must live in its own account, never the central one`));
       }
     }
+  }
+
+  // --- AWS's limit of tags per resource, counted as the stacks merge them.
+  if (fleet && fleetParsed) {
+    const valid = envs.filter((e): e is { parsed: ParsedYaml; data: EnvironmentFile } => e.data !== undefined);
+    issues.push(...tagLimitIssues({ parsed: fleetParsed, tags: fleet.defaults.tags }, valid.map((e) => ({ parsed: e.parsed, tags: e.data.tags }))));
   }
 
   issues.sort(compareIssues);

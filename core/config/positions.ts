@@ -8,9 +8,9 @@ export type PathSegment = string | number;
 
 export interface Located {
   /** The node the path names, when it exists in the file. */
-  readonly node?: Node;
+  readonly node?: Node | undefined;
   /** The key node when the last segment names a map entry (for "unknown key" messages). */
-  readonly key?: Node;
+  readonly key?: Node | undefined;
   /** The deepest node that exists on the path: the map a missing key belongs in, for instance. */
   readonly nearest: Node | undefined;
 }
@@ -26,10 +26,23 @@ function keyText(pair: Pair): string | undefined {
   return typeof k === "string" || typeof k === "number" ? String(k) : undefined;
 }
 
-/** Finds the map entry for `key` in a YAML map node. */
+// One index per map, built on first use: a file with 50,000 keys and an issue on each would otherwise
+// scan the map once per issue (quadratic).
+const indexes = new WeakMap<object, Map<string, Pair>>();
+
+/** Finds the (first) map entry for `key` in a YAML map node. */
 export function findPair(node: unknown, key: string): Pair | undefined {
   if (!isMap(node)) return undefined;
-  return node.items.find((p) => keyText(p) === key);
+  let index = indexes.get(node);
+  if (!index) {
+    index = new Map();
+    for (const p of node.items) {
+      const k = keyText(p);
+      if (k !== undefined && !index.has(k)) index.set(k, p);
+    }
+    indexes.set(node, index);
+  }
+  return index.get(key);
 }
 
 export function locate(doc: Document, path: readonly PathSegment[]): Located {

@@ -18,10 +18,40 @@ export const RegionSchema = z.string().regex(REGION_RE, "an AWS region name such
 
 const BucketSchema = z.string().regex(BUCKET_RE, "an S3 bucket name: 3-63 lower-case letters, digits and dashes");
 
-/** Tag keys and values as AWS accepts them (keys ≤ 128, values ≤ 256 characters). */
+// --- Tags: what AWS accepts ------------------------------------------------------------------------
+/** At most this many tags on one resource, counting fleet defaults, the environment's and the fleet's own. */
+export const MAX_TAGS_PER_RESOURCE = 50;
+/** Tags the fleet puts on every resource itself (provider default_tags). */
+export const FLEET_TAG_KEYS = ["fleet", "environment", "managed-by"] as const;
+const TAG_CHARS_RE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** Tag keys and values as AWS accepts them (keys 1-128, values ≤ 256 characters; no `aws:` prefix). */
 export const TagsSchema = z
-  .record(z.string().min(1).max(128).regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, "a tag key of letters, digits, spaces and _.:/=+-@"), z.string().max(256))
-  .meta({ description: "Tags applied to every resource (merged over fleet defaults)" });
+  .record(
+    z
+      .string()
+      .min(1, "a tag key has 1 to 128 characters")
+      .max(128, "a tag key has 1 to 128 characters")
+      .regex(TAG_CHARS_RE, "a tag key of letters, digits, spaces and _.:/=+-@")
+      .refine((k) => !k.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are reserved for AWS; choose another prefix")
+      .refine((k) => !(FLEET_TAG_KEYS as readonly string[]).includes(k), `the fleet sets the tags ${FLEET_TAG_KEYS.join(", ")} itself; choose another key`),
+    z.string().max(256, "a tag value has at most 256 characters").regex(TAG_CHARS_RE, "a tag value of letters, digits, spaces and _.:/=+-@"),
+  )
+  .meta({ description: "Tags applied to every resource (merged over fleet defaults); at most 50 per resource in all" });
+// --- end of tags -------------------------------------------------------------------------------------
+
+// --- Who may release: the Bitbucket deployment environments of the release path ------------------------
+/**
+ * Bitbucket deployment environments (by UUID) whose steps may publish and release. A deployment step's
+ * OIDC token carries its environment's UUID in `sub`; the uploader role trusts those tokens only, so a
+ * pull-request pipeline or any other step of the repository cannot release. Which branches may run a
+ * deployment environment is set on the environment in Bitbucket (deployment permissions).
+ */
+export const ReleaseEnvironmentsSchema = z
+  .array(z.string().regex(BITBUCKET_UUID_RE, "a Bitbucket deployment environment UUID in braces, e.g. {3c9a7e21-5d4b-4f6a-8b2c-1e0d9f8a7b6c}"))
+  .min(1, "at least one deployment environment: the steps that publish and release (Repository settings → Deployments; the UUID is BITBUCKET_DEPLOYMENT_ENVIRONMENT_UUID in the step)")
+  .meta({ description: "UUIDs of the Bitbucket deployment environments whose steps may publish and release (the uploader role trusts only them)" });
+// --- end of release environments -----------------------------------------------------------------------
 
 export const CodeBuildDefaultsSchema = z.strictObject({
   computeType: z
@@ -71,6 +101,7 @@ export const FleetFileSchema = z
         repositoryUuids: z
           .array(z.string().regex(BITBUCKET_UUID_RE, "a Bitbucket UUID in braces, e.g. {0f6e2a9c-1b77-4c3e-9d11-5b1c2f0e7a1d}"))
           .min(1, "at least one repository may publish"),
+        releaseEnvironments: ReleaseEnvironmentsSchema,
       }),
     }),
     app: z.strictObject({ name: name("app.name") }),

@@ -5,7 +5,6 @@
  */
 import { LineCounter, isScalar, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
 import type { ConfigIssue } from "../errors";
-import { findPair } from "./positions";
 
 /** A file as the loader read it; `path` is how messages name it. */
 export interface SourceFile {
@@ -25,7 +24,7 @@ export interface ParsedYaml {
 
 /** prettyErrors appends " at line L, column C:" and a source excerpt; we print positions ourselves. */
 function firstLine(message: string): string {
-  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+  return (message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
 }
 
 function issueAt(file: SourceFile, lines: LineCounter, offset: number, message: string): ConfigIssue {
@@ -33,31 +32,36 @@ function issueAt(file: SourceFile, lines: LineCounter, offset: number, message: 
   return { file: file.path, line, col, message };
 }
 
-function duplicateKeyMessage(doc: Document, lines: LineCounter, file: SourceFile, offset: number): string {
-  let text: string | undefined;
-  let first: number | undefined;
+/**
+ * Duplicate keys, in one pass over every map with a set per map. The yaml library's own `uniqueKeys`
+ * check compares each key with every earlier one (quadratic: a 50,000-key file took minutes).
+ */
+function duplicateKeys(doc: Document, lines: LineCounter, file: SourceFile, issues: ConfigIssue[]): void {
   visit(doc, {
     Map(_, map) {
-      const dup = map.items.find((p) => (p.key as Node | null)?.range?.[0] === offset);
-      if (!dup) return undefined;
-      const keyNode = dup.key as Node;
-      text = file.text.slice(keyNode.range![0], keyNode.range![1]).trim();
-      const key = isScalar(keyNode) ? keyNode.value : undefined;
-      const original = findPair(map, typeof key === "string" || typeof key === "number" ? String(key) : text);
-      first = (original?.key as Node | undefined)?.range?.[0];
-      return visit.BREAK;
+      const first = new Map<string, Node>();
+      for (const pair of map.items) {
+        const keyNode = pair.key as Node | null;
+        if (!isScalar(keyNode) || !keyNode.range) continue;
+        const k = keyNode.value;
+        const id = typeof k === "string" || typeof k === "number" || typeof k === "boolean" || k === null ? `${typeof k}:${String(k)}` : undefined;
+        if (id === undefined) continue;
+        const earlier = first.get(id);
+        if (!earlier) {
+          first.set(id, keyNode);
+          continue;
+        }
+        const text = file.text.slice(keyNode.range[0], keyNode.range[1]).trim();
+        const line = earlier.range ? ` (first written at line ${lines.linePos(earlier.range[0]).line})` : "";
+        issues.push(issueAt(file, lines, keyNode.range[0], `duplicate key ${JSON.stringify(text)}${line}: YAML would silently keep only one of them; remove or merge the duplicate`));
+      }
+      return undefined;
     },
   });
-  const where = first !== undefined && first !== offset ? ` (first written at line ${lines.linePos(first).line})` : "";
-  return `duplicate key ${text !== undefined ? JSON.stringify(text) : ""}${where}: YAML would silently keep only one of them; remove or merge the duplicate`.replace(
-    "key  (",
-    "key (",
-  );
 }
 
-function yamlIssue(err: YAMLError, doc: Document, lines: LineCounter, file: SourceFile): ConfigIssue {
+function yamlIssue(err: YAMLError, lines: LineCounter, file: SourceFile): ConfigIssue {
   const offset = err.pos[0];
-  if (err.code === "DUPLICATE_KEY") return issueAt(file, lines, offset, duplicateKeyMessage(doc, lines, file, offset));
   if (err.code === "MULTIPLE_DOCS") return issueAt(file, lines, offset, "a second YAML document (---) starts here; each file holds exactly one: remove the --- line or split the file");
   return issueAt(file, lines, offset, `YAML syntax error: ${firstLine(err.message)}`);
 }
@@ -80,12 +84,12 @@ function firstAlias(doc: Document, source?: string): Node | undefined {
  */
 export function readYaml(file: SourceFile, emptyHint: string, issues: ConfigIssue[], warnings: ConfigIssue[]): ParsedYaml | undefined {
   const lines = new LineCounter();
-  const doc = parseDocument(file.text, { uniqueKeys: true, prettyErrors: true, lineCounter: lines, keepSourceTokens: false });
+  const doc = parseDocument(file.text, { uniqueKeys: false, prettyErrors: true, lineCounter: lines, keepSourceTokens: false });
   for (const w of doc.warnings) warnings.push(issueAt(file, lines, w.pos[0], `YAML: ${firstLine(w.message)}`));
-  if (doc.errors.length > 0) {
-    for (const err of doc.errors) issues.push(yamlIssue(err, doc, lines, file));
-    return undefined;
-  }
+  const before = issues.length;
+  for (const err of doc.errors) issues.push(yamlIssue(err, lines, file));
+  if (doc.errors.length === 0) duplicateKeys(doc, lines, file, issues);
+  if (issues.length > before) return undefined;
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     issues.push({ file: file.path, line: 0, col: 0, message: `the file is empty (or holds only comments); ${emptyHint}` });
     return undefined;

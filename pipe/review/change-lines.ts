@@ -4,6 +4,7 @@
  * same change"; long values are shown as their length and a short hash of the MASKED value.
  */
 import { createHash } from "node:crypto";
+import { inert } from "./inert";
 import type { AttributeChange } from "./mask";
 import type { OutputSummary, ResourceSummary, StackSummary } from "./summarize";
 
@@ -13,11 +14,8 @@ const MAX_INLINE_VALUE = 60;
 
 const MARKERS = new Set(["(sensitive value)", "(sensitive value changed)", "(known after apply)"]);
 
-/** A Markdown code span that survives backticks inside the text. */
-export function code(text: string): string {
-  if (!text.includes("`")) return `\`${text}\``;
-  return `\`\` ${text.replace(/``+/g, (m) => m.split("").join(" "))} \`\``;
-}
+/** Untrusted text (addresses, names, paths, values) as one inert code span: see inert.ts. */
+export const code = (text: string): string => inert(text);
 
 export function shortValue(v: unknown): string {
   if (typeof v === "string" && MARKERS.has(v)) return `_${v}_`;
@@ -28,8 +26,14 @@ export function shortValue(v: unknown): string {
   return `_(${json.length} chars, #${hash})_`;
 }
 
+/**
+ * Terraform's `action_reason` in words (`delete_because_no_resource_config` → "no resource config").
+ * Terraform writes lower-case identifiers only; anything else came from a hand-made plan and is shown
+ * as inert text.
+ */
 export function reasonText(reason: string | undefined): string {
   if (!reason) return "";
+  if (!/^[a-z][a-z_]{0,79}$/.test(reason)) return inert(reason);
   return reason.replace(/^(replace|delete|read)_because_/, "").replace(/_/g, " ");
 }
 
@@ -92,7 +96,7 @@ export function changeLines(s: StackSummary, synth = false): string[] {
   if (s.stackChange === "added") lines.push(`- **new stack** (${s.resources.length} resource${s.resources.length === 1 ? "" : "s"})`);
   // A stack dropped from the app is not destroyed by anything: its resources stay until someone does.
   if (s.stackChange === "removed") lines.push("- **stack removed** from the app (its deployed resources are not destroyed by this change)");
-  for (const w of s.warnings) lines.push(`- ⚠ ${w}`);
+  for (const w of s.warnings) lines.push(`- ⚠ ${inert(w)}`);
   const resources = [...s.resources].sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
   for (const r of resources) lines.push(...resourceLines(r, synth));
   for (const o of s.outputs) lines.push(outputLine(o));

@@ -1,12 +1,13 @@
 /**
  * Code Insights report and annotations for the reviewed commit
  * (https://developer.atlassian.com/cloud/bitbucket/rest/api-group-reports/). Pure: builds the bodies;
- * bitbucket.ts sends them. Limits respected here (plan-review.md §4): at most 6 data fields, details
+ * bitbucket.ts sends them. Limits respected here: at most 6 data fields, details
  * ≤ 2000 chars, title ≤ 450, annotation summary non-empty and ≤ 450 chars, ≤ 100 annotations per POST
  * and ≤ 1000 per report.
  */
 import { createHash } from "node:crypto";
 import { reasonText } from "./change-lines";
+import { oneLine } from "./inert";
 import type { Review } from "./review-model";
 import { verdict } from "./render-markdown";
 
@@ -93,9 +94,9 @@ export function buildAnnotations(review: Review): Annotation[] {
   for (const s of review.failed) {
     out.push({
       external_id: externalId("failed", s.stack),
-      title: clip(`Plan failed: ${s.stack}`, 450),
+      title: clip(oneLine(`Plan failed: ${s.stack}`), 450),
       annotation_type: "BUG",
-      summary: clip(`${s.stack}: ${s.error ?? "the plan failed"}`.replace(/\s+/g, " "), MAX_SUMMARY),
+      summary: clip(oneLine(`${s.stack}: ${s.error ?? "the plan failed"}`.replace(/\s+/g, " ")), MAX_SUMMARY),
       severity: "CRITICAL",
       result: "FAILED",
     });
@@ -110,9 +111,9 @@ export function buildAnnotations(review: Review): Annotation[] {
       const destroyFirst = r.kind === "delete" || r.replaceOrder === "delete-before-create";
       out.push({
         external_id: externalId(s.stack, r.kind, r.address),
-        title: clip(`${r.kind === "delete" ? "Destroy" : "Replace"} ${r.address} (${s.stack})`, 450),
+        title: clip(oneLine(`${r.kind === "delete" ? "Destroy" : "Replace"} ${r.address} (${s.stack})`), 450),
         annotation_type: "BUG",
-        summary: clip(`${s.stack}: ${r.address} ${what}${extras ? ` — ${extras}` : ""}`, MAX_SUMMARY),
+        summary: clip(oneLine(`${s.stack}: ${r.address} ${what}${extras ? ` — ${extras}` : ""}`), MAX_SUMMARY),
         severity: stateful && destroyFirst ? "CRITICAL" : destroyFirst ? "HIGH" : "MEDIUM",
         result: "FAILED",
       });

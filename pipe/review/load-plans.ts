@@ -60,8 +60,11 @@ export function planFiles(paths: readonly string[], cwd: string): { files: strin
 export function readPlanFile(file: string): NamedPlan {
   let text: string;
   try {
+    // Only regular files: reading a FIFO would wait forever, a device would never end.
+    if (!statSync(file).isFile()) throw new PlanFileError([{ file, message: "not a regular file (a device, FIFO or socket); give the terraform show -json output file" }]);
     text = readFileSync(file, "utf8");
   } catch (err) {
+    if (err instanceof PlanFileError) throw err;
     throw new PlanFileError([{ file, message: `cannot read: ${(err as Error).message}` }]);
   }
   let json: unknown;

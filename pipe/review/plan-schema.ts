@@ -15,10 +15,35 @@ function planSchema(): typeof PlanZod.PlanSchema {
 }
 
 /**
+ * How deep plan JSON may nest. Real plans nest a few dozen levels (module values inside lists inside
+ * objects); the summary, the masking and the schema all walk values recursively, so a hand-made plan
+ * nested thousands of levels deep is refused here with a clear message instead of overflowing the stack.
+ */
+export const MAX_PLAN_DEPTH = 256;
+
+/** The first place deeper than {@link MAX_PLAN_DEPTH}, found without recursion, as a problem line. */
+function tooDeep(json: unknown): string | undefined {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value: json, depth: 0, path: "" }];
+  while (stack.length > 0) {
+    const { value, depth, path } = stack.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    if (depth >= MAX_PLAN_DEPTH) {
+      const shown = path.length > 120 ? `${path.slice(0, 120)}…` : path;
+      return `${shown || "(top level)"}: the JSON nests more than ${MAX_PLAN_DEPTH} levels deep, which no Terraform plan does; refusing to read it`;
+    }
+    if (Array.isArray(value)) for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth: depth + 1, path: depth < 8 ? `${path}[${i}]` : path });
+    else for (const [k, v] of Object.entries(value)) stack.push({ value: v, depth: depth + 1, path: depth < 8 ? `${path}${path ? "." : ""}${k}` : path });
+  }
+  return undefined;
+}
+
+/**
  * Parses already-decoded JSON; on failure returns one readable line per problem (path: message). On
  * success also returns every sensitive value of the raw plan, for scrubbing (never for printing).
  */
 export function parsePlan(json: unknown): { ok: true; plan: Plan; secrets: Set<string> } | { ok: false; problems: string[] } {
+  const deep = tooDeep(json);
+  if (deep) return { ok: false, problems: [deep] };
   const fast = fastPlan(json);
   if (fast) return { ok: true, plan: fast, secrets: collectSecrets(json) };
   const result = planSchema().safeParse(json);

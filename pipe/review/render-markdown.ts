@@ -1,12 +1,13 @@
 /**
  * The sticky pull-request comment. Bitbucket renders Markdown tables and code spans but no HTML, so
- * nothing can be folded (plan-review.md §1): the comment is a compact summary within a character budget,
+ * nothing can be folded: the comment is a compact summary within a character budget,
  * filled in a fixed priority order:
  *   1. verdict, totals, failed stacks, destructive changes — never trimmed;
  *   2. per-cluster detail and drift — trimmed first, with a pointer to the full detail;
  *   3. the unchanged stacks on one line, the pointer and the visible marker that identifies the comment.
  */
 import { code, reasonText } from "./change-lines";
+import { inert } from "./inert";
 import type { DestructiveGroup, Review } from "./review-model";
 
 /** Visible (Bitbucket shows no HTML comments): the sticky comment is found by this line and its author. */
@@ -69,7 +70,7 @@ function headLines(review: Review): string[] {
   lines.push(...totalsLines(review));
   if (review.failed.length) {
     lines.push("", `#### ✖ Failed stacks (${review.failed.length})`);
-    for (const s of review.failed) lines.push(`- ${code(s.stack)}: ${(s.error ?? "plan failed").split("\n").join(" ").slice(0, 500)}`);
+    for (const s of review.failed) lines.push(`- ${code(s.stack)}: ${inert(s.error ?? "plan failed")}`);
   }
   if (review.destructive.length) {
     const n = review.destructive.reduce((sum, g) => sum + g.stacks.length, 0);
@@ -93,7 +94,7 @@ function detailLines(review: Review): string[] {
       if (shared.length) lines.push("", `**${plural(single.length, "stack")} ${single.length === 1 ? "differs" : "differ"}:**`);
       for (const c of single) {
         // A lone stack is shown with its real names and values, not the placeholders.
-        lines.push("", `**${code(c.stacks[0])}**`, ...c.ownLines);
+        lines.push("", `**${code(c.stacks[0] ?? "")}**`, ...c.ownLines);
       }
     }
   }
@@ -133,11 +134,12 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
   const kept: string[] = [];
   let i = 0;
   for (; i < detail.length; i++) {
-    const cost = detail[i].length + 1;
+    const line = detail[i] ?? "";
+    const cost = line.length + 1;
     // Keep room for the pointer unless this is the last line and it fits.
     const needPointer = i < detail.length - 1 ? pointer.length + 2 : 0;
     if (cost + needPointer > room) break;
-    kept.push(detail[i]);
+    kept.push(line);
     room -= cost;
   }
   const trimmed = i < detail.length;

@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadFleet } from "../../core/config/loader";
-import { BITBUCKET_TOKEN_VARIABLES } from "../../core/secret-variables";
+import { untrustedChildEnv } from "../../core/secrets";
 import { BitbucketClient } from "./bitbucket";
 import { DETAIL_MARKDOWN, writeDetail } from "./detail";
 import { buildAnnotations, buildReport, REPORT_ID } from "./insights";
@@ -41,13 +41,6 @@ function accountIds(cwd: string, fleetDir: string, log: (line: string) => void):
   }
 }
 
-const isBitbucketToken = (name: string): boolean => (BITBUCKET_TOKEN_VARIABLES as readonly string[]).includes(name);
-
-function processEnv(env: RunReviewOptions["env"]): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && !isBitbucketToken(k)) out[k] = v;
-  return out;
-}
 
 async function summarize(s: ReviewSettings, o: RunReviewOptions): Promise<{ stacks: StackSummary[]; mode: ReviewMode; notes: string[] }> {
   if (s.plans) {
@@ -56,7 +49,11 @@ async function summarize(s: ReviewSettings, o: RunReviewOptions): Promise<{ stac
     return { stacks, mode: "plan", notes: [] };
   }
   const baseRef = s.baseRef ?? "HEAD";
-  const env = processEnv(o.env);
+  // The pull request's code runs here (its synth, and the providers and data sources of its plan): it
+  // gets an allow-listed environment, never the step's tokens. Only a plan without a plan role, in a
+  // step that was given credentials for it (REVIEW_PLAN), gets the step's AWS credentials.
+  const env = untrustedChildEnv(o.env);
+  const planEnv = untrustedChildEnv(o.env, { aws: true, awsCredentials: !s.planRoleArn });
   o.log(`synthesizing the pull request head with ${JSON.stringify(s.synthCommand)}`);
   const head = await synthesize(o.cwd, s.synthCommand, env);
   const baseCommit = await resolveBase(o.cwd, baseRef, o.log);
@@ -73,7 +70,7 @@ async function summarize(s: ReviewSettings, o: RunReviewOptions): Promise<{ stac
     stacksDir: join(o.cwd, synthOutDir(o.cwd), "stacks"),
     stacks: toPlan,
     terraform: s.terraform,
-    env,
+    env: planEnv,
     ...(s.planRoleArn ? { planRoleArn: s.planRoleArn } : {}),
     ...(s.oidcToken ? { oidcToken: s.oidcToken } : {}),
     sessionName: `fleet-plan-review-${s.buildNumber ?? "local"}`,

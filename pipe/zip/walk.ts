@@ -5,10 +5,14 @@
  *
  * Symlinks and special files are refused, all of them listed in one error: a link inside an artifact can
  * point anywhere on the machine that extracts it, and following it would put bytes into the artifact
- * that are not in the tree. Users exclude them, or replace them with the real files.
+ * that are not in the tree. Users exclude them, or replace them with the real files. So is every name
+ * the deployer would refuse (core/entry-rules.ts: control characters, backslashes, over-long names) and
+ * every name that is not valid UTF-8: the archive stores UTF-8 names, and a lossy conversion would
+ * package a name that is not the file's.
  */
 import { lstatSync, readdirSync, readlinkSync, type Dirent, type Stats } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
+import { shownName, unsafeNameReason } from "../../core/entry-rules";
 import { PackageError } from "../errors";
 
 export interface FileEntry {
@@ -44,7 +48,20 @@ export interface Refusals {
 
 type Kind = "dir" | "file" | "link" | "other";
 
-const kindOf = (d: Dirent | Stats): Kind => (d.isSymbolicLink() ? "link" : d.isDirectory() ? "dir" : d.isFile() ? "file" : "other");
+const kindOf = (d: Pick<Stats, "isSymbolicLink" | "isDirectory" | "isFile">): Kind => (d.isSymbolicLink() ? "link" : d.isDirectory() ? "dir" : d.isFile() ? "file" : "other");
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+function utf8Name(bytes: Buffer): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Printable ASCII as it is, every other byte as `\xNN`: how a name that is not UTF-8 can be shown. */
+const escapedBytes = (bytes: Buffer): string => [...bytes].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`)).join("");
 
 const byBytes = (names: string[]): string[] =>
   names
@@ -91,12 +108,22 @@ export function* walkEntries(root: string, options: WalkOptions, refusals: Refus
       return;
     }
     if (kind === "dir") {
-      const dirents = new Map(readdirSync(abs, { withFileTypes: true }).map((d) => [d.name, d]));
+      const dirents = new Map<string, Dirent<Buffer>>();
+      for (const d of readdirSync(abs, { withFileTypes: true, encoding: "buffer" })) {
+        const name = utf8Name(d.name);
+        if (name === undefined) refusals.items.push(`${rel === "" ? "" : `${rel}/`}${escapedBytes(d.name)} has a name that is not valid UTF-8; rename it`);
+        else dirents.set(name, d);
+      }
       for (const name of byBytes([...dirents.keys()])) {
         const childRel = rel === "" ? name : `${rel}/${name}`;
         if (excludedNames.has(name) || excludedPaths.has(childRel)) continue;
         const child = abs.endsWith(sep) ? `${abs}${name}` : `${abs}${sep}${name}`;
         if (skip.has(child)) continue;
+        const unsafe = unsafeNameReason(childRel);
+        if (unsafe) {
+          refusals.items.push(`${shownName(childRel)}: ${unsafe}; the deployer would refuse the artifact`);
+          continue;
+        }
         yield* visit(child, childRel, kindOf(dirents.get(name)!));
       }
       return;

@@ -1,6 +1,6 @@
 /**
  * A deterministic ZIP writer. Why hand-written: yazl, archiver and fflate were measured 1.3–3.7× slower
- * than Info-ZIP on a tree of 20,000 small files (toolchain-measurements §8), and none compresses on more
+ * than Info-ZIP on a tree of 20,000 small files, and none compresses on more
  * than one core; this writer compresses on every core (./pool.ts) and writes entries strictly in sorted
  * order, so the bytes depend only on the tree: names, contents, the executable bit. Every entry has the
  * same timestamp (1980-01-01 00:00) and mode 0644/0755, no extra fields (no uid/gid, no atime: Info-ZIP's
@@ -132,7 +132,10 @@ export async function writeZip(entries: Iterable<FileEntry>, outPath: string, op
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
   const pool = new CompressPool(options.workers);
   const tmp = partialPath(outPath);
-  const fd = openSync(tmp, "w");
+  // A stale file (or a link planted) under the partial name is removed, and the new one is created
+  // exclusively: the archive is never written through a link.
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, "wx", 0o644);
   const sink = new Sink(fd);
   const central: CentralEntry[] = [];
   let closed = false;
@@ -149,6 +152,8 @@ export async function writeZip(entries: Iterable<FileEntry>, outPath: string, op
         const results = await t.result;
         t.entries.forEach((e, i) => {
           const r = results[i];
+          // One result per entry of the batch, by construction.
+          if (r === undefined) throw new Error(`no compression result for ${e.name}`);
           const name = Buffer.from(e.name, "utf8");
           const offset = sink.offset;
           sink.write(localHeader({ name, method: r.method, crc: r.crc, compressedSize: r.data.length, size: r.size, dataDescriptor: false, zip64: false }));
