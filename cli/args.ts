@@ -50,7 +50,8 @@ export function outputFormat<const F extends string>(command: string, values: { 
     throw new UsageError(`fleet ${command}: --json and --format ${values.format} contradict each other; give one`);
   }
   const found = formats.find((f) => f === (format ?? formats[0]));
-  if (found === undefined) throw new UsageError(`fleet ${command}: --format must be ${formats.join(" or ")}, got ${JSON.stringify(format)}`);
+  const allowed = formats.length > 1 ? `${formats.slice(0, -1).join(", ")} or ${formats.at(-1)}` : formats.join("");
+  if (found === undefined) throw new UsageError(`fleet ${command}: --format must be ${allowed}, got ${JSON.stringify(format)}`);
   return found;
 }
 

@@ -19,6 +19,8 @@ import { packageSpec } from "./specs/package";
 import { publishSpec } from "./specs/publish";
 import { releaseSpec } from "./specs/release";
 import { reviewSpec } from "./specs/review";
+import { rollbackSpec } from "./specs/rollback";
+import { rolloutSpec } from "./specs/rollout";
 import { schemaSpec } from "./specs/schema";
 import { statusSpec } from "./specs/status";
 import { synthSpec } from "./specs/synth";
@@ -37,13 +39,15 @@ export const COMMANDS: Record<string, { spec?: CommandSpec; summary?: string; lo
   release: { spec: releaseSpec, load: async () => (await import("./commands/release")).release },
   status: { spec: statusSpec, load: async () => (await import("./commands/status")).status },
   review: { spec: reviewSpec, load: async () => (await import("./commands/review")).review },
+  rollout: { spec: rolloutSpec, load: async () => (await import("./commands/rollout")).rollout },
+  rollback: { spec: rollbackSpec, load: async () => (await import("./commands/rollback")).rollback },
   doctor: { spec: doctorSpec, load: async () => (await import("./commands/doctor")).doctor },
   decommission: { spec: decommissionSpec, load: async () => (await import("./commands/decommission")).decommission },
   local: { spec: localSpec, load: async () => (await import("./commands/local")).local },
 };
 
 /** Commands that create AWS SDK clients (`local` says it on its own first screen). */
-const AWS_COMMANDS = new Set(["publish", "release", "status", "doctor", "decommission"]);
+const AWS_COMMANDS = new Set(["publish", "release", "status", "rollout", "rollback", "doctor", "decommission"]);
 
 /**
  * Under Node < 22 the AWS SDK prints a 7-line warning in every process (it will want Node 22 after January

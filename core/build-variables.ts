@@ -18,6 +18,9 @@ export const BUILD_VAR = {
   stateRegion: "FLEET_STATE_REGION",
   hold: "FLEET_HOLD",
   deployedVersionParameter: "FLEET_DEPLOYED_VERSION_PARAMETER",
+  // Set by the tenant stack on the deployer project when the environment has `health:` (core/health.ts).
+  healthAlarms: "FLEET_HEALTH_ALARMS",
+  healthBakeMinutes: "FLEET_HEALTH_BAKE_MINUTES",
   // Added to each build by the assets tracker: the release being deployed.
   releaseKey: "FLEET_RELEASE_KEY",
   releaseVersionId: "FLEET_RELEASE_VERSION_ID",
@@ -31,6 +34,7 @@ export const BUILD_VAR = {
   lockTimeout: "FLEET_LOCK_TIMEOUT",
   maxArchiveBytes: "FLEET_MAX_ARCHIVE_BYTES",
   maxArchiveFiles: "FLEET_MAX_ARCHIVE_FILES",
+  healthPollSeconds: "FLEET_HEALTH_POLL_SECONDS",
   // Passed by the deployer to the apply command.
   stackDir: "FLEET_STACK_DIR",
   artifactDir: "FLEET_ARTIFACT_DIR",

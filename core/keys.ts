@@ -7,6 +7,7 @@
  *   artifacts/<app>/<version>/manifest.json
  *   releases/<env>/<app>/<version>/<releaseId>.json
  *   status/<env>/<app>/<releaseId>.json
+ *   status/index.html                      (the fleet's status page: no record, parsing rejects it)
  */
 import { FleetError } from "./errors";
 import { KEY_CHARS_RE, NAME_RE, RELEASE_ID_RE } from "./patterns";
@@ -22,6 +23,9 @@ export type KeyParseResult = { readonly ok: true; readonly key: ParsedKey } | { 
 
 /** A key or key part that does not follow the key layout above. */
 export class InvalidKeyError extends FleetError {}
+
+/** Where the pipe publishes the fleet's status page (HTML), when asked to. */
+export const STATUS_PAGE_KEY = "status/index.html";
 
 /** Longest key S3 accepts (bytes; our keys are ASCII). */
 export const MAX_KEY_LENGTH = 1024;

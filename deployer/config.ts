@@ -3,6 +3,7 @@
  * overrides, the project's own (the tenant stack sets them), and defaults for everything else. Pure: the caller passes
  * the environment, so tests and the entry point read the same way. All problems are reported at once.
  */
+import { type HealthSettings, readHealthVariables } from "../core/health";
 import { NAME_RE, VERSION_RE } from "../core/patterns";
 import { BUILD_VAR } from "../core/build-variables";
 import { deployedVersionParameterName } from "../core/parameters";
@@ -43,6 +44,8 @@ export interface DeployerConfig {
   readonly maxArchiveFiles: number;
   /** CodeBuild's build id; "local" outside CodeBuild. */
   readonly buildId: string;
+  /** Alarms to watch and the bake after a successful apply (health.ts); undefined: no health gate. */
+  readonly health: HealthSettings | undefined;
 }
 
 /** The variables without which the deployer cannot know what to deploy, or what it may deploy. */
@@ -108,6 +111,7 @@ export function readDeployerConfig(env: Env): DeployerConfig {
   };
   const maxArchiveBytes = positiveInt(BUILD_VAR.maxArchiveBytes, DEFAULT_MAX_ARCHIVE_BYTES);
   const maxArchiveFiles = positiveInt(BUILD_VAR.maxArchiveFiles, DEFAULT_MAX_ARCHIVE_FILES);
+  const health = readHealthVariables(env, problems);
 
   if (problems.length > 0) throw new DeployerConfigError(`deployer configuration: ${problems.join("; ")}`);
 
@@ -134,6 +138,7 @@ export function readDeployerConfig(env: Env): DeployerConfig {
     maxArchiveBytes,
     maxArchiveFiles,
     buildId: value("CODEBUILD_BUILD_ID") ?? "local",
+    health,
   };
 }
 

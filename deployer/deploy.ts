@@ -5,19 +5,24 @@
  *   duplicate? → record "started" → release (key, app pin, exact version-id, schema, clock) → hold (a
  *   destroy release passes: deployer/destroy.ts) →
  *   superseded → version guard → download + checksums → safe extraction → superseded + version guard again
- *   → record "applying" → apply → deployed version → record the result
+ *   → record "applying" → apply → deployed version → health bake (when the environment has one) → record
+ *   the result
  *
  * The version guard runs before the download: a refused downgrade should not cost a large transfer. It and
  * the superseded check run again right before the apply, because another release may have landed while
  * this one downloaded. Every stop is one line in the log (`✖ deploy <env> <version>: …`) and the same line
  * in the record, and a deploy that stops short leaves none of its files in the work directory. Success is
- * recorded only after the apply succeeded AND the deployed version was written.
+ * recorded only after the apply succeeded, the deployed version was written AND no health alarm was in
+ * ALARM during the bake. An unhealthy deploy stays applied (and recorded as deployed, so that a rollback is
+ * a downgrade the guard can allow); its record says failed and names the alarm.
  */
 import { statusKey } from "../core/keys";
 import { STATUS_SCHEMA, type Release, type Status, type StatusResult } from "../core/records";
 import { PLATFORM_SECRET_VARIABLES } from "../core/secret-variables";
+import type { HealthSettings } from "../core/health";
 import type { DeployerConfig } from "./config";
 import { DeployFailedError, DeployRefusedError, DeploySkip } from "./errors";
+import { bake } from "./health";
 import { isDestroy, recordDestroyed } from "./destroy";
 import type { DeployPorts } from "./ports";
 import { applyStack, checkNotSuperseded, extractArtifact, fetchArtifact, guardVersion, recordDeployedVersion, removeReleaseFiles, verifyRelease, type StepContext } from "./steps";
@@ -45,7 +50,16 @@ async function steps(ctx: StepContext, recordApplying: () => Promise<void>): Pro
   await guardVersion(ctx, release);
   await recordApplying();
   await applyStack(ctx, stackDir, release);
-  return isDestroy(release) ? recordDestroyed(ctx, release) : recordDeployedVersion(ctx, release);
+  if (isDestroy(release)) return recordDestroyed(ctx, release);
+  const done = await recordDeployedVersion(ctx, release);
+  return ctx.config.health ? `${done}; ${await bakeHealth(ctx, ctx.config.health)}` : done;
+}
+
+/** Watches the environment's alarms for its bake (health.ts); throws naming an alarm in ALARM. */
+async function bakeHealth(ctx: StepContext, health: HealthSettings): Promise<string> {
+  const { ports } = ctx;
+  if (!ports.health) throw new DeployFailedError("applied, but no alarm reader was given for the health bake");
+  return bake(health, { ...ports.health, now: ports.now, out: ctx.out, ...(ports.signal ? { signal: ports.signal } : {}) });
 }
 
 export async function deploy(config: DeployerConfig, workDir: string, ports: DeployPorts): Promise<DeployOutcome> {

@@ -10,6 +10,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { s3Settings } from "../core/aws-config";
@@ -18,6 +19,7 @@ import { readDeployerConfig } from "./config";
 import { deploy } from "./deploy";
 import { DeployerConfigError } from "./errors";
 import { extractArchive } from "./extract";
+import { CloudWatchAlarms, sleep } from "./health";
 import { CentralBucket } from "./s3-store";
 import { DeployedVersionParameter } from "./ssm-store";
 
@@ -59,6 +61,8 @@ async function run(): Promise<number> {
       signal: stop.signal,
       unexpected: unexpected.promise,
       processEnv: process.env,
+      // The alarms live in this (tenant) account and region, like the parameter.
+      ...(config.health ? { health: { alarms: new CloudWatchAlarms(new CloudWatchClient({})), sleep } } : {}),
     });
     // After an unexpected error the steps may still be running (an apply, a stream): stop them.
     if (unexpected.seen()) {

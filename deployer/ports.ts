@@ -5,6 +5,7 @@
 import type { ApplyOutcome, ApplyPlan } from "./apply";
 import type { ArchiveLimits } from "../core/entry-rules";
 import type { ExtractResult } from "./extract";
+import type { AlarmReader } from "./health";
 import type { CentralBucket } from "./s3-store";
 import type { DeployedVersionParameter } from "./ssm-store";
 
@@ -27,4 +28,6 @@ export interface DeployPorts {
   readonly unexpected?: Promise<never>;
   /** The environment the apply command inherits. */
   readonly processEnv: Readonly<Record<string, string | undefined>>;
+  /** The health bake's alarm reader and wait; needed only when the configuration has a health gate. */
+  readonly health?: { readonly alarms: AlarmReader; readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> };
 }

@@ -29,7 +29,7 @@ export const PIPE_VARIABLES: readonly PipeVariable[] = [
   { name: "AWS_OIDC_ROLE_ARN", kind: "string", required: "for OIDC, the recommended way", modes: SHIP, description: "ARN of the IAM role the pipe assumes with the step's OpenID Connect token (the `uploader_role_arn` output of `cdktf output central`). Needs `oidc: true` on the step. Without it the default AWS credential chain is used." },
   { name: "SONAR_HOST_URL", kind: "string", required: "unless SONAR_SKIP is 'true'", modes: PUBLISH, description: "URL of the SonarQube server, e.g. `https://sonar.example.com`. Also replaces the server URL written in `report-task.txt`." },
   { name: "SONAR_TOKEN", kind: "secret", required: "unless SONAR_SKIP is 'true'", modes: PUBLISH, description: "SonarQube token with *Execute Analysis* and *Browse* on the project. Pass it from a secured variable; never printed, not even with `DEBUG`." },
-  { name: "MODE", kind: "string", default: "`review` in a pull-request pipeline, otherwise `publish`", modes: ALL, description: "`publish`, `review` or `release`. `release` must be asked for explicitly." },
+  { name: "MODE", kind: "string", default: "`review` in a pull-request pipeline, otherwise `publish`", modes: ALL, description: "`publish`, `review`, `release` or `rollout`. `release` and `rollout` must be asked for explicitly; `rollout` starts a rollout of the version through the waves under the `rollout:` policy of `fleet.yaml` (docs/rollout.md)." },
   { name: "APP", kind: "string", default: "`app.name` of `$FLEET_DIR/fleet.yaml`", modes: SHIP, description: "Application name: lower-case letters, digits and dashes, 2-40 characters." },
   { name: "VERSION", kind: "string", default: "the tag of a tag build (`v1.4.2` → `1.4.2`), else `<package.json version>-build.<build number>`", modes: SHIP, description: "SemVer without build metadata (`1.4.2`, `1.5.0-rc.1`). In `release` mode: the tag of a tag pipeline, otherwise required." },
   { name: "S3_BUCKET", kind: "string", default: "`central.artifactBucket` of `fleet.yaml`", modes: SHIP, description: "The central artifact bucket (the `artifact_bucket_name` output of `cdktf output central`)." },
@@ -63,6 +63,8 @@ export const PIPE_VARIABLES: readonly PipeVariable[] = [
   { name: "TERRAFORM_BIN", kind: "string", default: "`terraform` (in the image)", modes: REVIEW, description: "The terraform executable for plans." },
   { name: "BITBUCKET_API_URL", kind: "string", default: "`https://api.bitbucket.org/2.0`", modes: REVIEW, description: "Bitbucket API base URL (a self-hosted gateway or a test server)." },
   { name: "BITBUCKET_PROXY_URL", kind: "string", default: "none", modes: REVIEW, description: "HTTP proxy for the Bitbucket API, `http://host:port`." },
+  { name: "STATUS_PAGE_UPLOAD", kind: "boolean", default: "`false`", modes: ALL, description: "`'true'` also uploads the status page (`status.html`, always written beside `result.json`) to the central bucket and prints a presigned link." },
+  { name: "STATUS_PAGE_LINK_MINUTES", kind: "number", default: "`60`", modes: ALL, description: "How long the status page link stays valid (1 to 720 minutes); the bucket stays private." },
   { name: "DEBUG", kind: "boolean", default: "`false`", modes: ALL, description: "`'true'` prints the settings (secrets masked) and every HTTP call." },
   // Set by the platform.
   { name: "AWS_CONTAINER_AUTHORIZATION_TOKEN", kind: "secret", platform: true, modes: ALL, description: "Container credentials of an AWS runtime (masked if present)." },

@@ -25,6 +25,10 @@ export interface PipeResult {
   gate: { lint: StepStatus; test: StepStatus; sonar: StepStatus; sonarProjectKey?: string; sonarAnalysisId?: string; sonarDashboardUrl?: string };
   releases: { env: string; key: string; releaseId: string }[];
   review?: { ok: boolean; summary: string };
+  /** The status page left by a release: the file in the storage dir, and its key and link when uploaded. */
+  statusPage?: { file: string; key?: string; url?: string };
+  /** MODE rollout: the rollout started (or found running). */
+  rolloutId?: string;
   finishedAt?: string;
 }
 

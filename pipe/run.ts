@@ -1,11 +1,12 @@
 /**
- * The pipe, start to finish (gate, package, publish, release). `run()` never throws: every outcome ends in one
+ * The pipe, start to finish: gate, package, publish, release. `run()` never throws: every outcome ends in one
  * `✔ …` line and exit 0, or one `✖ …` line and exit 1, and a result.json in the pipe's storage dir.
  *
  * publish: variables → lint → test → sonar scan + quality gate → synth → package → publish → releases
  *          (RELEASE_TO, e.g. wave 0 on merge)
  * review:  pipe/review (pull requests: plan summary as a PR comment)
  * release: confirm the published artifact → one release object per target (a manual promote step)
+ * rollout: start the rollout of the version through the waves (pipe/rollout.ts; the step after publish)
  */
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,8 +21,10 @@ import { createLog, type Log, type Sink } from "./log";
 import { packageTree } from "./package";
 import { publishArtifact } from "./publish";
 import { releaseVersion } from "./release";
+import { rolloutMode } from "./rollout";
 import { writeResult, type PipeResult } from "./result";
 import { readSettings, type PipeSettings } from "./settings";
+import { publishStatusPage } from "./status-page";
 import { checkQualityGate } from "./sonar";
 import { Variables, type Env } from "./variables";
 
@@ -164,7 +167,7 @@ async function publishMode(s: PipeSettings, env: Env, cwd: string, storageDir: s
   return `${app} ${version} ${result.alreadyPublished ? "was already published" : "published"} (sha256 ${pkg.sha256.slice(0, 12)}…)${rel}`;
 }
 
-async function releaseMode(s: PipeSettings, env: Env, cwd: string, log: Log, result: PipeResult): Promise<string> {
+async function releaseMode(s: PipeSettings, env: Env, cwd: string, storageDir: string, log: Log, result: PipeResult): Promise<string> {
   const fleet = fleetFor(s, cwd, true, log)!;
   const app = s.app ?? fleet.app.name;
   const bucket = s.bucket ?? fleet.central.artifactBucket;
@@ -173,10 +176,12 @@ async function releaseMode(s: PipeSettings, env: Env, cwd: string, log: Log, res
   const s3 = createS3(env, { region: s.region ?? fleet.central.region });
   try {
     result.releases = await releaseVersion({ s3, bucket, fleet, app, version, targets: s.releaseTo, requestedBy: requestedBy(env), reason: s.releaseReason, reasonName: "RELEASE_REASON", allowDowngrade: s.allowDowngrade });
+    for (const r of result.releases) log.info(`released to ${r.env}: ${r.key}`);
+    const page = await publishStatusPage({ s3, bucket, fleet, app, storageDir, settings: s.statusPage, log });
+    if (page) result.statusPage = page;
   } finally {
     s3.destroy();
   }
-  for (const r of result.releases) log.info(`released to ${r.env}: ${r.key}`);
   return `released ${app} ${version} to ${result.releases.map((r) => r.env).join(", ")}`;
 }
 
@@ -211,8 +216,11 @@ export async function run(options: RunOptions = {}): Promise<number> {
       const r = await reviewMode(env, cwd, storageDir, log, result);
       ok = r.ok;
       message = r.message;
+    } else if (settings.mode === "rollout") {
+      message = await rolloutMode({ settings, env, fleet: fleetFor(settings, cwd, true, log)!, requestedBy: requestedBy(env), log, result, storageDir });
+      ok = true;
     } else {
-      message = settings.mode === "release" ? await releaseMode(settings, env, cwd, log, result) : await publishMode(settings, env, cwd, storageDir, log, result);
+      message = settings.mode === "release" ? await releaseMode(settings, env, cwd, storageDir, log, result) : await publishMode(settings, env, cwd, storageDir, log, result);
       ok = true;
     }
   } catch (err) {

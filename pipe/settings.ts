@@ -10,6 +10,7 @@ import { PLATFORM_SECRET_VARIABLES } from "../core/secret-variables";
 import { isValidVersion } from "../core/version";
 import { oidcPreflight } from "./aws";
 import { detectMode, type Mode } from "./mode";
+import type { StatusPageSettings } from "./status-page";
 import { DEFAULT_EXCLUDES } from "./zip/walk";
 import type { Env, Variables } from "./variables";
 
@@ -42,6 +43,8 @@ export interface PipeSettings {
   readonly releaseTo: string[];
   readonly releaseReason: string;
   readonly allowDowngrade: boolean;
+  /** After a release: the status page in the storage dir, and in the central bucket when asked. */
+  readonly statusPage: StatusPageSettings;
 }
 
 export const DEFAULTS = {
@@ -103,7 +106,8 @@ export function readSettings(env: Env, vars: Variables, cwd: string): PipeSettin
 
   const app = vars.string("APP", { pattern: NAME_RE, hint: "lower-case letters, digits and dashes, 2-40 characters" });
   let version = vars.string("VERSION", { pattern: VERSION_RE, hint: "SemVer without build metadata, e.g. 1.4.2 or 1.5.0-rc.1" });
-  if (version === undefined && mode === "publish") {
+  // rollout: the same version the publish step of this pipeline computes (tag, VERSION, package.json + build).
+  if (version === undefined && (mode === "publish" || mode === "rollout")) {
     version = defaultVersion(env, cwd);
     if (version === undefined && env.VERSION === undefined) {
       vars.problem("VERSION is required: set it, build a SemVer tag (1.4.2 or v1.4.2), or give package.json a version (then <version>-build.<BITBUCKET_BUILD_NUMBER> is used)");
@@ -125,9 +129,10 @@ export function readSettings(env: Env, vars: Variables, cwd: string): PipeSettin
   const reasonProblem = releaseTextProblem("RELEASE_REASON", releaseReason, MAX_REASON_LENGTH);
   if (reasonProblem) vars.problem(reasonProblem);
   const allowDowngrade = vars.boolean("ALLOW_DOWNGRADE", false);
+  const statusPage = { upload: vars.boolean("STATUS_PAGE_UPLOAD", false), linkMinutes: vars.integer("STATUS_PAGE_LINK_MINUTES", 60, { min: 1, max: 720 }) };
   if (mode !== "review") {
     const oidc = oidcPreflight(env);
     if (oidc) vars.problem(oidc);
   }
-  return { mode, debug, fleetDir, lintCommand, testCommand, sonar, synthCommand, packagePaths, packageExcludes, app, version, bucket, region, releaseTo, releaseReason, allowDowngrade };
+  return { mode, debug, fleetDir, lintCommand, testCommand, sonar, synthCommand, packagePaths, packageExcludes, app, version, bucket, region, releaseTo, releaseReason, allowDowngrade, statusPage };
 }

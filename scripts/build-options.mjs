@@ -1,4 +1,4 @@
-// The esbuild options of every runnable part (DESIGN.md §8), explicit here rather than in flags, and shared
+// The esbuild options of every runnable part, explicit here rather than in flags, and shared
 // by scripts/build.mjs and the benchmarks (which measure exactly what ships):
 // - the CLI and the cdktf app keep node_modules external (they run from this checkout);
 // - the Lambda and the deployer are self-contained bundles: they run where this checkout is not
@@ -41,8 +41,11 @@ export const lambdaOptions = {
   ],
 };
 
+// The rollout controller (central account): the same settings as the tracker, its own entry and directory.
+export const controllerOptions = { ...lambdaOptions, entryPoints: { index: "lambdas/rollout_controller/index.ts" }, outdir: "dist/lambdas/rollout_controller" };
+
 // The deployer runs under CodeBuild's Node (22 on standard:7.0) and, in the local run, under Node 20.
 // keepNames: error class names appear in logs and status records; minification would rename them.
 export const deployerOptions = { ...common, entryPoints: { index: "deployer/index.ts" }, outdir: "dist/deployer", target: "node20", minify: true, keepNames: true, sourcemap: "linked", mainFields: ["module", "main"] };
 
-export const allOptions = [cliOptions, pipeOptions, lambdaOptions, deployerOptions];
+export const allOptions = [cliOptions, pipeOptions, lambdaOptions, controllerOptions, deployerOptions];

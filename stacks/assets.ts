@@ -26,6 +26,8 @@ export interface SharedFile {
 
 export interface FleetAssets {
   readonly trackerZip: SharedFile;
+  /** The central rollout controller Lambda. */
+  readonly controllerZip: SharedFile;
   readonly deployerJs: SharedFile;
   readonly workloadZip: SharedFile;
 }
@@ -61,16 +63,21 @@ function shared(outdir: string, baseName: string, ext: string, bytes: Buffer): S
   return { terraformPath: `../../assets/${fileName}`, sha256Base64: hash.toString("base64"), sha256Hex: hex, size: bytes.length };
 }
 
+/** A Lambda bundle's files: index.js and, if built, its source map (the functions run with --enable-source-maps). */
+function lambdaEntries(dir: string): { name: string; data: Buffer }[] {
+  const js = readBundle(join(dir, "index.js"));
+  const map = join(dir, "index.js.map");
+  return [{ name: "index.js", data: js }, ...(existsSync(map) ? [{ name: "index.js.map", data: readFileSync(map) }] : [])];
+}
+
 /** Reads the bundles under `root/dist`, zips and hashes them, and writes them to `outdir/assets/`. */
 export function prepareAssets(outdir: string, root: string = repoRoot()): FleetAssets {
-  const trackerDir = join(root, "dist", "lambdas", "assets_tracker");
-  const trackerJs = readBundle(join(trackerDir, "index.js"));
-  const trackerMap = join(trackerDir, "index.js.map");
-  // The source map ships too: the function runs with NODE_OPTIONS=--enable-source-maps.
-  const trackerEntries = [{ name: "index.js", data: trackerJs }, ...(existsSync(trackerMap) ? [{ name: "index.js.map", data: readFileSync(trackerMap) }] : [])];
+  const trackerEntries = lambdaEntries(join(root, "dist", "lambdas", "assets_tracker"));
+  const controllerEntries = lambdaEntries(join(root, "dist", "lambdas", "rollout_controller"));
   const deployer = readBundle(join(root, "dist", "deployer", "index.js"));
   return {
     trackerZip: shared(outdir, "assets-tracker", "zip", zipSync(trackerEntries)),
+    controllerZip: shared(outdir, "rollout-controller", "zip", zipSync(controllerEntries)),
     deployerJs: shared(outdir, "deployer", "js", deployer),
     workloadZip: shared(outdir, "workload-handler", "zip", zipSync([{ name: "index.js", data: Buffer.from(WORKLOAD_HANDLER_SOURCE, "utf8") }])),
   };

@@ -3,6 +3,7 @@
  * so that their size is known at synth time and the isolation test can evaluate them.
  */
 import type { FleetConfig } from "../core/config/schema";
+import { STATUS_PAGE_KEY } from "../core/keys";
 import { type PolicyDocument, type PolicyStatement, policy, policyJson } from "./iam";
 import { type EnvFacts, NAMES, arn, bitbucketAudience, bitbucketIssuer, deployerRoleName, partitionOf, stateKey } from "./names";
 import { QUOTAS, WARN_RATIO } from "./quotas";
@@ -208,7 +209,8 @@ export function reviewerPolicy(config: FleetConfig): PolicyDocument {
 
 /**
  * What the pipe needs: conditional puts of artifacts and releases, HeadObject verify, abort of a failed
- * upload, and the bucket's versioning status (publish refuses a bucket without it).
+ * upload, and the bucket's versioning status (publish refuses a bucket without it); and for the status
+ * page, reading status records and writing the one page.
  */
 export function uploaderPolicy(config: FleetConfig): PolicyDocument {
   const p = partitionOf(config.central.region);
@@ -216,8 +218,12 @@ export function uploaderPolicy(config: FleetConfig): PolicyDocument {
   const objects = [arn.objects(p, b, "artifacts/*"), arn.objects(p, b, "releases/*")];
   return policy(
     { Sid: "Publish", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject"], Resource: objects },
-    // Listing lets HeadObject on a missing key say 404 (not 403) and lets `fleet release` find existing releases.
-    { Sid: "ListPublishedPrefixes", Effect: "Allow", Action: "s3:ListBucket", Resource: arn.bucket(p, b), Condition: { StringLike: { "s3:prefix": ["artifacts/*", "releases/*"] } } },
+    // Listing lets HeadObject on a missing key say 404 (not 403) and lets `fleet release` find existing releases;
+    // status/ is listed and read for the status page the pipe makes after a release.
+    { Sid: "ListPublishedPrefixes", Effect: "Allow", Action: "s3:ListBucket", Resource: arn.bucket(p, b), Condition: { StringLike: { "s3:prefix": ["artifacts/*", "releases/*", "status/*"] } } },
+    { Sid: "ReadStatusRecords", Effect: "Allow", Action: "s3:GetObject", Resource: arn.objects(p, b, "status/*") },
+    // Exactly the page's key: the pipe can never write a status record.
+    { Sid: "PublishStatusPage", Effect: "Allow", Action: "s3:PutObject", Resource: arn.objects(p, b, STATUS_PAGE_KEY) },
     { Sid: "CheckVersioning", Effect: "Allow", Action: "s3:GetBucketVersioning", Resource: arn.bucket(p, b) },
   );
 }

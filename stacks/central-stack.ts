@@ -1,6 +1,7 @@
 /**
  * `central`: the artifact bucket and its policy, the Bitbucket OIDC uploader, and one forwarding rule per
- * environment from the default bus to that tenant's `fleet-inbound` bus.
+ * environment from the default bus to that tenant's `fleet-inbound` bus; and the rollout controller
+ * (stacks/rollout-controller.ts).
  */
 import { Annotations } from "cdktf";
 import type { Construct } from "constructs";
@@ -19,6 +20,8 @@ import type { FleetConfig } from "../core/config/schema";
 import { FleetStack, configureStack } from "./base";
 import { addCentralOutputs } from "./central-outputs";
 import { SecureBucket } from "./secure-bucket";
+import type { SharedFile } from "./assets";
+import { RolloutController } from "./rollout-controller";
 import {
   type BucketPolicyChoice,
   chooseBucketPolicy,
@@ -61,6 +64,8 @@ export interface CentralStackProps {
   readonly config: FleetConfig;
   /** Every environment of the fleet (central always serves all of them, whatever `only` says). */
   readonly envs: readonly EnvFacts[];
+  /** The rollout controller's zipped bundle (stacks/rollout-controller.ts). */
+  readonly controllerZip: SharedFile;
 }
 
 export class CentralStack extends FleetStack {
@@ -124,6 +129,9 @@ export class CentralStack extends FleetStack {
     // --- One forwarding rule per environment ---------------------------------------------------------------
     this.report(rulesOnBus("default (central)", envs.length));
     for (const e of envs) this.forwardRule(config, e, forwarder.arn);
+
+    // --- Rollout control (stacks/rollout-controller.ts) -----------------------------------------------------
+    new RolloutController(this, "rollout-controller", { config, zip: props.controllerZip, uploaderRoleName: uploader.name });
 
     // --- Per-environment state role for the workload backend (see central-policies.ts) ---------------------
     for (const e of envs) {

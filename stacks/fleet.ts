@@ -52,7 +52,7 @@ function build(app: App, config: FleetConfig, options: BuildFleetOptions): Fleet
   const assets = options.assets ?? prepareAssets(app.outdir);
   const facts = config.environments.map((env) => envFacts(config, env));
 
-  const central = new CentralStack(app, { config, envs: facts });
+  const central = new CentralStack(app, { config, envs: facts, controllerZip: assets.controllerZip });
   const selected = options.only === undefined ? facts : facts.filter((f) => options.only!.includes(f.name));
   const tenants: TenantStack[] = [];
   const workloads: WorkloadStack[] = [];

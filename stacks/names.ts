@@ -85,6 +85,7 @@ export const arn = {
   function: (p: string, region: string, account: string, name: string) => `arn:${p}:lambda:${region}:${account}:function:${name}`,
   logGroup: (p: string, region: string, account: string, name: string) => `arn:${p}:logs:${region}:${account}:log-group:${name}`,
   project: (p: string, region: string, account: string, name: string) => `arn:${p}:codebuild:${region}:${account}:project/${name}`,
+  alarm: (p: string, region: string, account: string, name: string) => `arn:${p}:cloudwatch:${region}:${account}:alarm:${name}`,
   parameter: (p: string, region: string, account: string, name: string) =>
     `arn:${p}:ssm:${region}:${account}:parameter/${name.replace(/^\//, "")}`,
   oidcProvider: (p: string, account: string, hostPath: string) => `arn:${p}:iam::${account}:oidc-provider/${hostPath}`,

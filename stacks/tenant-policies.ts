@@ -4,7 +4,7 @@
  */
 import type { FleetConfig } from "../core/config/schema";
 import { roleOnlyTrust } from "./central-policies";
-import { type PolicyDocument, policy } from "./iam";
+import { type PolicyDocument, type PolicyStatement, policy } from "./iam";
 import {
   type EnvFacts,
   NAMES,
@@ -94,7 +94,19 @@ export function deployerPolicy(config: FleetConfig, e: EnvFacts, deployer: Deplo
       Resource: arn.parameter(e.partition, e.region, e.account, deployedVersionParameterName(e.name, config.app.name)),
     },
     { Sid: "DeployerBundle", Effect: "Allow", Action: "s3:GetObject", Resource: arn.objects(e.partition, deployer.bucket, deployer.key) },
+    ...healthAlarmsStatements(e),
   );
+}
+
+/**
+ * The health bake reads the environment's own alarms, and only those: DescribeAlarms on each alarm's ARN
+ * in this account and region (no statement without alarms). The names cannot hold IAM wildcards
+ * (core/health.ts), so each ARN matches exactly one alarm.
+ */
+export function healthAlarmsStatements(e: EnvFacts): PolicyStatement[] {
+  const alarms = e.env.health?.alarms ?? [];
+  if (alarms.length === 0) return [];
+  return [{ Sid: "ReadOwnHealthAlarms", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: alarms.map((name) => arn.alarm(e.partition, e.region, e.account, name)) }];
 }
 
 /** Only this environment's deployer role may assume the workload role. */

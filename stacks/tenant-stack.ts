@@ -1,5 +1,5 @@
 /**
- * `tenant-<env>`: the plumbing in one tenant account (DESIGN.md §1 steps 6–7): the `fleet-inbound` bus that
+ * `tenant-<env>`: the plumbing in one tenant account (event in, deploy out): the `fleet-inbound` bus that
  * only the central forwarder may write to, the rule that invokes the `assets_tracker` Lambda, and the
  * environment's CodeBuild deploy project with the deployer it runs.
  */
@@ -23,6 +23,7 @@ import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { BUILD_VAR } from "../core/build-variables";
 import type { FleetConfig } from "../core/config/schema";
+import { healthVariables } from "../core/health";
 import type { FleetAssets } from "./assets";
 import { FleetStack, configureStack } from "./base";
 import { deployerBuildspecYaml } from "./buildspec";
@@ -238,6 +239,8 @@ export class TenantStack extends FleetStack {
           { name: BUILD_VAR.stateRegion, value: c.region },
           { name: BUILD_VAR.hold, value: e.env.hold ? "true" : "false" },
           { name: BUILD_VAR.deployedVersionParameter, value: parameterName },
+          // The alarms the deployer watches after each apply, and the bake (none without `health:`).
+          ...healthVariables(e.env.health),
         ].map((v) => ({ ...v, type: "PLAINTEXT" })),
       },
       logsConfig: { cloudwatchLogs: { groupName: buildLogGroupName, status: "ENABLED" } },

@@ -179,7 +179,7 @@ describe("Function: parseFleet", () => {
 
       // Assess
       expect(result.lines).toEqual([
-        'environments/alpha.yaml:4:1: unknown key "regoin" at the top level: did you mean "region"? Allowed keys: name, accountId, region, wave, config, tags, hold, pin',
+        'environments/alpha.yaml:4:1: unknown key "regoin" at the top level: did you mean "region"? Allowed keys: name, accountId, region, wave, config, tags, hold, pin, health',
       ]);
     });
 

@@ -79,7 +79,9 @@ export async function startDoctorWorld(dir: string): Promise<DoctorWorld> {
     });
     const accounts = [...new Map(all.map(({ r }) => [r.placement.account, r.placement])).values()];
     await Promise.all(accounts.map((p) => createRoles(moto.endpoint, p, credentialsFor, all.filter(({ r }) => r.placement.account === p.account && r.type === "aws_iam_role"), synth.config)));
-    await Promise.all(all.filter(({ r }) => r.type === "aws_lambda_function").map(({ r, config }) => createFunction(moto.endpoint, r, config, credentialsFor, clients, all)));
+    // The tenants' trackers (what doctor checks); the central rollout controller is not among its checks.
+    const trackers = all.filter(({ r, config }) => r.type === "aws_lambda_function" && config.function_name === NAMES.trackerFunction);
+    await Promise.all(trackers.map(({ r, config }) => createFunction(moto.endpoint, r, config, credentialsFor, clients, all)));
     await Promise.all(all.filter(({ r }) => r.type === "aws_codebuild_project").map(({ r, config }) => createProject(moto.endpoint, r, config, credentialsFor)));
     return {
       config: synth.config,

@@ -7,7 +7,7 @@ import { ensureBuilt, ROOT } from "../helpers/bundles";
 export { ROOT };
 
 export function ensureBundles(): void {
-  ensureBuilt(["dist/lambdas/assets_tracker/index.js", "dist/deployer/index.js"], ["lambdas", "deployer"]);
+  ensureBuilt(["dist/lambdas/assets_tracker/index.js", "dist/lambdas/rollout_controller/index.js", "dist/deployer/index.js"], ["lambdas", "deployer"]);
 }
 
 export function capture(): Output & { text: () => string } {

@@ -42,7 +42,9 @@ export function generatedFleet(n: number, overrides: { organizationId?: string |
 export function fakeRepoRoot(): string {
   const root = mkdtempSync(join(tmpdir(), "stacks-root-"));
   mkdirSync(join(root, "dist", "lambdas", "assets_tracker"), { recursive: true });
+  mkdirSync(join(root, "dist", "lambdas", "rollout_controller"), { recursive: true });
   mkdirSync(join(root, "dist", "deployer"), { recursive: true });
+  writeFileSync(join(root, "dist", "lambdas", "rollout_controller", "index.js"), "exports.handler = async () => 'controller';\n");
   writeFileSync(join(root, "dist", "lambdas", "assets_tracker", "index.js"), "exports.handler = async () => 'tracker';\n");
   writeFileSync(join(root, "dist", "lambdas", "assets_tracker", "index.js.map"), "{}\n");
   writeFileSync(join(root, "dist", "deployer", "index.js"), "console.log('deployer');\n");

@@ -1,9 +1,10 @@
 /**
- * Isolation (issue 2 part 7), proved over the synthesized JSON of every stack: no principal of one tenant is
- * granted anything on another tenant's release and status prefixes, state keys, bus, deploy project, roles or
- * parameter — neither by its own identity policies nor by a resource policy (bucket, bus, trust); no Allow
+ * Isolation, proved over the synthesized JSON of every stack: no principal of one tenant is granted anything
+ * on another tenant's release and status prefixes, state keys, bus, deploy project, roles, parameter or
+ * health alarms — neither by its own identity policies nor by a resource policy (bucket, bus, trust); no Allow
  * statement uses a wildcard action; every provider is pinned to its own account. Run for the sample fleet
- * (pinned bucket policy) and for a generated 30-environment fleet (organization-mode bucket policy).
+ * (pinned bucket policy) and for a generated 30-environment fleet (organization-mode bucket policy), every
+ * environment watching health alarms, one of them with the same name in every account.
  */
 import type { FleetConfig } from "../../core/config/schema";
 import type { PolicyDocument } from "../../stacks/iam";
@@ -96,7 +97,14 @@ function ownedBy(config: FleetConfig, u: string): Omit<Request, "principal">[] {
     { action: "sts:AssumeRole", resource: `arn:aws:iam::${env.accountId}:role/fleet-workload-${u}` },
     { action: "sts:AssumeRole", resource: `arn:aws:iam::${env.accountId}:role/fleet-deployer-${u}` },
     { action: "ssm:PutParameter", resource: `arn:aws:ssm:${env.region}:${env.accountId}:parameter/fleet/${u}/${app}/deployed-version` },
+    ...healthAlarms(u).map((name) => ({ action: "cloudwatch:DescribeAlarms", resource: `arn:aws:cloudwatch:${env.region}:${env.accountId}:alarm:${name}` })),
   ];
+}
+
+/** Every environment watches a shared alarm name (one per account) and one of its own. */
+const healthAlarms = (env: string): string[] => ["api-latency", `${env}-api-5xx`];
+function withHealth(config: FleetConfig): FleetConfig {
+  return { ...config, environments: config.environments.map((e) => ({ ...e, health: { alarms: healthAlarms(e.name), bakeMinutes: 5 } })) };
 }
 
 /** Resource policies that govern `resource`, as found in the synthesized stacks. */
@@ -167,8 +175,8 @@ function allPolicies(fleet: SynthesizedFleet): { where: string; doc: PolicyDocum
 }
 
 describe.each([
-  ["the sample fleet (pinned bucket policy)", () => sampleFleet(), "pinned"],
-  ["a generated 30-environment fleet (organization bucket policy)", () => generatedFleet(30), "organization"],
+  ["the sample fleet (pinned bucket policy)", () => withHealth(sampleFleet()), "pinned"],
+  ["a generated 30-environment fleet (organization bucket policy)", () => withHealth(generatedFleet(30)), "organization"],
 ] as const)("Isolation: %s", (_name, makeConfig, expectedMode) => {
   let fleet: SynthesizedFleet;
   beforeAll(() => {
@@ -183,11 +191,11 @@ describe.each([
     expect(policyText.includes("releases/$${aws:PrincipalTag/fleet-environment}/*")).toBe(expectedMode === "organization");
   });
 
-  it("grants no tenant principal anything on another tenant's prefixes, state, bus, project, roles or parameter", () => {
+  it("grants no tenant principal anything on another tenant's prefixes, state, bus, project, roles, parameter or alarms", () => {
     expect(violations(fleet)).toEqual([]);
   });
 
-  it("still grants each deployer its own release, status, state role and project (the evaluator can say yes)", () => {
+  it("still grants each deployer its own release, status, state role, project and alarms (the evaluator can say yes)", () => {
     const allRoles = roles(fleet);
     const c = fleet.config.central;
     for (const env of fleet.config.environments.slice(0, 3)) {
@@ -203,6 +211,10 @@ describe.each([
         expect({ req: target, identity: deployer.identity.some((d) => policyAllows(d, req) !== undefined) }).toEqual({ req: target, identity: true });
         expect({ req: target, bucket: resourcePolicies(fleet, allRoles, req.resource).some((d) => policyAllows(d, req) !== undefined) }).toEqual({ req: target, bucket: true });
       }
+      // Its own health alarms, and no other alarm of its own account.
+      const alarm = (name: string) => ({ principal, action: "cloudwatch:DescribeAlarms", resource: `arn:aws:cloudwatch:${env.region}:${env.accountId}:alarm:${name}` });
+      for (const name of healthAlarms(env.name)) expect({ name, identity: deployer.identity.some((d) => policyAllows(d, alarm(name)) !== undefined) }).toEqual({ name, identity: true });
+      expect(deployer.identity.some((d) => policyAllows(d, alarm("billing-alarm")) !== undefined)).toBe(false);
       const stateRole = allRoles.get(`arn:aws:iam::${c.accountId}:role/fleet-state-${env.name}`)!;
       expect(policyAllows(stateRole.trust, { principal, action: "sts:AssumeRole", resource: stateRole.arn })).toBeDefined();
     }

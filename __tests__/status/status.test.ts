@@ -236,7 +236,7 @@ describeWithMoto("fleet status (over records written by the bundled deployer)", 
     const r = await fleet("--format", "yaml");
     // Assess
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('✖ fleet status: --format must be table or json, got "yaml"\n');
+    expect(r.stderr).toBe('✖ fleet status: --format must be table, json or html, got "yaml"\n');
   });
 
   it("works from the records alone with --bucket and --app when there is no fleet config", async () => {

@@ -1,9 +1,9 @@
 /**
- * `fleet status [--app A] [--format table|json] [--dir environments] [--bucket B]`:
+ * `fleet status [--app A] [--format table|json|html] [--out FILE] [--dir environments] [--bucket B]`:
  * what runs where, what failed, who lags — from the status records the tenant deployers write to the
  * central bucket. A record counts for the environment its key names; a body that disagrees is ignored with
  * a warning. Exit 1 when a tenant's newest release failed or was refused, so that a script or a pipeline
- * step can gate on it; the table or JSON is printed either way.
+ * step can gate on it; the table, JSON or page is written either way.
  *
  * Reading is cheap at fleet scale: one paginated listing of `status/` keys (keys sort by release id, so
  * each environment's newest record is its last key), then GETs only of each environment's newest record
@@ -23,6 +23,7 @@ import { outputFormat, parse } from "../args";
 import { progressLine } from "../progress-line";
 import { statusSpec } from "../specs/status";
 import { loadFleet } from "../../core/config/loader";
+import { currentRollout, writeStatusPage } from "./status-html";
 import type { CommandContext } from "../context";
 
 /** The central bucket could not be read. */
@@ -88,7 +89,8 @@ async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) =
 
 export async function status(ctx: CommandContext): Promise<number> {
   const { values } = parse(statusSpec, ctx.argv);
-  const format = outputFormat("status", values, ["table", "json"]);
+  const format = outputFormat("status", values, ["table", "json", "html"]);
+  if (values.out !== undefined && format !== "html") throw new UsageError(`fleet status: --out writes the status page: use it with --format html`);
   if (values.app !== undefined && !NAME_RE.test(values.app)) throw new UsageError(`fleet status: --app ${JSON.stringify(values.app)} is not an app name (${NAME_RE.source})`);
   if (values.bucket !== undefined && !BUCKET_RE.test(values.bucket)) throw new UsageError(`fleet status: --bucket ${JSON.stringify(values.bucket)} is not a bucket name`);
   const warn = (line: string) => ctx.stderr.write(`${line}\n`);
@@ -139,7 +141,8 @@ export async function status(ctx: CommandContext): Promise<number> {
       records: perEnv.flat(),
       knownVersions,
     });
-    if (format === "json") ctx.stdout.write(JSON.stringify({ bucket, ...result }, null, 2) + "\n");
+    if (format === "html") writeStatusPage(ctx, { status: result, fleet, source: `s3://${bucket}`, rollout: await currentRollout(s3, bucket, app, warn), out: values.out });
+    else if (format === "json") ctx.stdout.write(JSON.stringify({ bucket, ...result }, null, 2) + "\n");
     else ctx.stdout.write(formatFleetStatusTable(result, `s3://${bucket}`));
     const failing = failingEnvironments(result);
     if (failing.length === 0) return 0;

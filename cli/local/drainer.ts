@@ -16,7 +16,8 @@ export interface ReleaseEvent {
   readonly event: Record<string, unknown>;
 }
 
-export type DrainAction = "invoke" | "hold" | "duplicate-then-invoke";
+/** `drop`: the event is lost before the handler (a scenario's lost event); it is deleted unseen. */
+export type DrainAction = "invoke" | "hold" | "duplicate-then-invoke" | "drop";
 
 export interface DrainerHooks {
   /** Decides what happens to an event before the handler sees it (the drill injects faults here). */
@@ -93,6 +94,10 @@ async function handleMessage(st: DrainState, s: LambdaStandIn, m: Message): Prom
   const action = options.hooks?.before?.(s, e) ?? "invoke";
   if (action === "hold") {
     await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 1 }));
+    return;
+  }
+  if (action === "drop") {
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: s.queueUrl, ReceiptHandle: m.ReceiptHandle }));
     return;
   }
   st.received++;

@@ -10,12 +10,16 @@ import type { Build, CodeBuildServer } from "./codebuild-server";
 import type { DrainerHooks } from "./drainer";
 import type { Progress } from "./progress";
 import type { Clients, LambdaStandIn } from "./provision";
+import type { ScenarioReport } from "./scenarios/report";
+import type { Scenario } from "./scenarios/scenario-file";
 import type { ChainTracker, ReleaseTrack } from "./tracker";
 
 export interface LocalRunOptions {
   /** The fleet's environments directory. */
   readonly dir: string;
   readonly drill?: boolean;
+  /** A scenario file's rollouts instead of the plain wave-by-wave release (`dir` is then its generated fleet). */
+  readonly scenario?: Scenario;
   readonly out: Output;
   /** The version the run publishes and releases. @default 1.0.0 */
   readonly version?: string;
@@ -66,6 +70,8 @@ export interface LocalRunResult {
   readonly buildsStarted: number;
   readonly builds: readonly Pick<Build, "id" | "projectName" | "buildStatus">[];
   readonly drill?: readonly FaultOutcome[];
+  /** With a scenario: how its last rollout ended, per tenant (what `--report` writes). */
+  readonly scenarioReport?: ScenarioReport;
   readonly problems: readonly string[];
   /** Milliseconds since the run started, per phase; and the chain's own clock for the benchmark. */
   readonly timings: Readonly<Record<string, number>>;
@@ -113,6 +119,7 @@ export interface ScenarioResult {
   readonly expected: Map<string, { version: string; note?: string }>;
   readonly problems: string[];
   readonly faults?: FaultOutcome[];
+  readonly report?: ScenarioReport;
 }
 
 /** The run's clock: its start, and milliseconds since then per phase (the benchmark reads them). */

@@ -47,6 +47,7 @@ export function report(world: World, scenario: ScenarioResult, tenants: readonly
     buildsStarted: tracker.builds.length,
     builds: tracker.builds.map((b) => ({ id: b.id, projectName: b.projectName, buildStatus: b.buildStatus })),
     ...(scenario.faults ? { drill: scenario.faults } : {}),
+    ...(scenario.report ? { scenarioReport: scenario.report } : {}),
     problems,
     timings: clock.timings,
     releases: releaseTimings(tracker, clock.t0),

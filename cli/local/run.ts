@@ -13,6 +13,7 @@ import type { Cleanup, LocalRunOptions, LocalRunResult, RunClock } from "./model
 import { Progress } from "./progress";
 import { markChainClock, report, tenantOutcomes } from "./report";
 import { runScenario } from "./scenarios";
+import { bundlesIn } from "./functions";
 import { openWorld } from "./world";
 
 export type { FaultOutcome, LocalRunOptions, LocalRunResult, ReleaseTiming, ScenarioResult, TenantOutcome, World } from "./model";
@@ -41,14 +42,14 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
   const clock: RunClock = { t0, timings, mark: (name) => (timings[name] = Date.now() - t0) };
   const progress = new Progress(options.out, options.quiet);
   const root = repoRoot();
-  const bundles = { handler: join(root, "dist", "lambdas", "assets_tracker", "index.js"), deployer: join(root, "dist", "deployer", "index.js") };
-  for (const f of [bundles.handler, bundles.deployer]) if (!existsSync(f)) throw new ChainError(`${f} is missing: run npm run build first (npx fleet builds it for you)`);
+  const bundles = bundlesIn(root);
+  for (const f of [bundles.handler, bundles.deployer, ...Object.values(bundles.functions)]) if (!existsSync(f)) throw new ChainError(`${f} is missing: run npm run build first (npx fleet builds it for you)`);
 
   const work = mkdtempSync(join(tmpdir(), "fleet-local-"));
   const cleanups: Cleanup[] = [];
   try {
-    const { world, codebuild, drainer, aws } = await openWorld({ options, work, bundles, progress, clock, cleanups });
-    const scenario = await runScenario(world, options);
+    const { world, codebuild, drainer, aws, faultsFile } = await openWorld({ options, work, bundles, progress, clock, cleanups });
+    const scenario = await runScenario(world, options, faultsFile);
     if (options.afterScenario) scenario.problems.push(...(await options.afterScenario(world)));
     clock.mark("chain");
     await codebuild.idle();

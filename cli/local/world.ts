@@ -8,14 +8,16 @@ import { BUILD_VAR } from "../../core/build-variables";
 import { prepareApplyStep, type ApplyStep } from "./apply-standin";
 import { startCodeBuildServer, type CodeBuildServer } from "./codebuild-server";
 import { startDrainer, type Drainer } from "./drainer";
-import { ContainerPool } from "./lambda-host";
+import { CONTROLLER_FUNCTION, type Bundles } from "./functions";
+import { ContainerPool, type InvokeResult } from "./lambda-host";
 import type { Cleanup, LocalRunOptions, RunClock, World } from "./model";
 import { checkMotoInstalled, startLocalAws, type LocalAws } from "./moto";
 import type { Progress } from "./progress";
-import { applyPlan, localClients, planProvisioning, type Clients, type ProvisionPlan } from "./provision";
+import { applyPlan, createHealthAlarms, localClients, planProvisioning, type Clients, type ProvisionPlan } from "./provision";
 import { writeSampleApp } from "./sample-app";
 import { envOfBuild, statusReader, type StatusReader } from "./status-reader";
 import { synthesizeFleet } from "./synth";
+import { prepareScenarioApply } from "./scenarios/faults";
 import { ChainTracker } from "./tracker";
 import { worldWithActions } from "./world-actions";
 
@@ -23,7 +25,7 @@ export interface OpenContext {
   readonly options: LocalRunOptions;
   /** The run's own temporary directory. */
   readonly work: string;
-  readonly bundles: { readonly handler: string; readonly deployer: string };
+  readonly bundles: Bundles;
   readonly progress: Progress;
   readonly clock: RunClock;
   /** Run in reverse order when the run ends, whether it succeeded or not. */
@@ -35,12 +37,17 @@ export interface LocalWorld {
   readonly codebuild: CodeBuildServer;
   readonly drainer: Drainer;
   readonly aws: LocalAws;
+  /** With a scenario: the file its apply step reads the injected apply failures from. */
+  readonly faultsFile?: string;
 }
 
 export async function openWorld(ctx: OpenContext): Promise<LocalWorld> {
   const { options, work, progress } = ctx;
   const { aws, synthOut, plan, clients, keyToAccount, config } = await provisionLocalAws(ctx);
-  const apply = prepareApplyStep(join(work, "tools"), options.applyCommand ? { override: options.applyCommand } : {});
+  const scenarioApply = options.scenario ? prepareScenarioApply(join(work, "tools")) : undefined;
+  const apply: ApplyStep = scenarioApply
+    ? { command: scenarioApply.command, description: "apply step: the scenario's (applies nothing, fails where the scenario injects apply-fails): the subject is rollout control" }
+    : prepareApplyStep(join(work, "tools"), options.applyCommand ? { override: options.applyCommand } : {});
   progress.text(`    ${apply.description}`);
 
   const tracker = new ChainTracker();
@@ -58,7 +65,7 @@ export async function openWorld(ctx: OpenContext): Promise<LocalWorld> {
   const base = { config, app, bucket, progress, tracker, codebuild, centralS3, clients, standIns: plan.standIns, hooks, waveTimeoutMs: (options.waveTimeoutSeconds ?? 90) * 1000 };
   const world = worldWithActions(base, { work, appDir, status, t0: ctx.clock.t0, timings: ctx.clock.timings });
   progress.setNames(config.environments.map((e) => e.name));
-  return { world, codebuild, drainer, aws };
+  return { world, codebuild, drainer, aws, ...(scenarioApply ? { faultsFile: scenarioApply.faultsFile } : {}) };
 }
 
 interface Provisioned {
@@ -97,9 +104,11 @@ async function provisionLocalAws({ options, work, progress, clock, cleanups }: O
   const clients = localClients(aws.endpoint, (a) => aws.credentialsFor(a));
   cleanups.push(() => clients.destroy());
   await applyPlan(plan, clients);
+  const alarms = await createHealthAlarms(config, clients);
   clock.mark("provisioned");
   const counts = Object.entries(plan.counts).map(([t, n]) => `${t} ×${n}`).join(", ");
   progress.step(`provisioned from the synthesized JSON: ${counts}`);
+  if (alarms > 0) progress.text(`    ${alarms} health alarm${alarms === 1 ? "" : "s"} of the environments created in their accounts (state OK): in AWS the application owns them`);
   for (const n of plan.notes) progress.text(`    ${n}`);
   for (const w of plan.warnings) progress.text(`  ⚠ ${w}`);
   return { aws, synthOut, config, plan, clients, keyToAccount };
@@ -121,7 +130,8 @@ async function startLocalCodeBuild({ options, work, bundles, progress, cleanups 
     command: [process.execPath, bundles.deployer],
     awsEnv: (account, region) => d.aws.envFor(account, region),
     // Builds run on this machine's Node (20 here), not CodeBuild's 22: keep the SDK's Node 20 notice out of the logs.
-    extraEnv: () => ({ [BUILD_VAR.applyCommand]: JSON.stringify(d.apply.command), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }),
+    // A health bake looks at the alarms every half second locally (20 s in AWS): bakes here last seconds.
+    extraEnv: () => ({ [BUILD_VAR.applyCommand]: JSON.stringify(d.apply.command), [BUILD_VAR.healthPollSeconds]: "0.5", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }),
     accountOfAccessKey: (k) => d.keyToAccount.get(k),
     maxRunning: options.maxBuilds ?? 4,
     onBuildStarted: (b) => {
@@ -164,15 +174,17 @@ function startHandlerDrainer({ options, work, bundles, progress, cleanups }: Ope
       AWS_MAX_ATTEMPTS: "1",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       ...s.environment,
-      FLEET_LOCAL_HANDLER_BUNDLE: bundles.handler,
+      FLEET_LOCAL_HANDLER_BUNDLE: bundles.functions[s.functionName] ?? bundles.handler,
     }),
     hooks: {
       before: (s, e) => hooks.before?.(s, e) ?? "invoke",
-      onReceived: (_s, e, attempt, queuedAt) => {
+      onReceived: (s, e, attempt, queuedAt) => {
+        if (s.functionName === CONTROLLER_FUNCTION) return;
         tracker.received(e.env, e.key, attempt, queuedAt);
         progress.tenant(e.env, attempt > 1 ? `retry #${attempt - 1}` : "event received", e.key);
       },
-      onInvoked: (_s, e, r, _attempt, final) => {
+      onInvoked: (s, e, r, _attempt, final) => {
+        if (s.functionName === CONTROLLER_FUNCTION) return controllerLine(progress, e.key, r);
         const delivery = [...tracker.deliveriesFor(e.key)].reverse().find((x) => x.outcome === undefined);
         if (delivery) tracker.invoked(delivery, r, final);
         if (!r.ok) progress.tenant(e.env, final === "retry" ? "handler threw" : "on-failure", `${r.error?.name}: ${r.error?.message}${final === "retry" ? " → retried later (async invoke)" : " → on-failure queue"}`);
@@ -183,6 +195,13 @@ function startHandlerDrainer({ options, work, bundles, progress, cleanups }: Ope
   });
   cleanups.push(() => drainer.stop());
   return drainer;
+}
+
+/** The controller's steps that did something (wrote releases, or failed), one line each. */
+function controllerLine(progress: Progress, key: string, r: InvokeResult): void {
+  const result = (r.result ?? {}) as { phase?: string | null; written?: number };
+  if (!r.ok) progress.tenant("controller", "step failed", `${r.error?.name}: ${r.error?.message} (${key || "schedule"})`);
+  else if ((result.written ?? 0) > 0) progress.tenant("controller", "step", `${result.phase ?? "?"}: ${result.written} release${result.written === 1 ? "" : "s"} written (${key || "schedule"})`);
 }
 
 function pick(env: NodeJS.ProcessEnv, names: readonly string[]): Record<string, string> {

@@ -16,7 +16,8 @@ export const localSpec = defineCommand({
     version: { type: "string", placeholder: "x.y.z", defaultText: "1.0.0", description: "the version to publish and release" },
     quiet: { type: "boolean", default: false, description: "no line per tenant, only the steps and the verdict" },
     report: { type: "string", placeholder: "file", defaultText: "none", description: "write the run's result as JSON" },
+    scenario: { type: "string", placeholder: "file", defaultText: "none", description: "run a rollout scenario file instead (what is released, what fails, what must happen)" },
     "apply-command": { type: "string", placeholder: "json-argv", defaultText: "terraform apply of a builtin-only stand-in stack when terraform is on PATH", description: "the apply command each tenant build runs, as a JSON array (argv)" },
   },
-  examples: ["fleet local", "fleet local --drill --report local-report.json"],
+  examples: ["fleet local", "fleet local --drill --report local-report.json", "fleet local --scenario scenarios/halt-on-failure.yaml --report out.json"],
 });

@@ -28,7 +28,7 @@ export const rolloutSpec = defineCommand({
     status: defineCommand({
       name: "rollout status",
       summary: "the newest (or the given) rollout; exit 1 when it halted or a tenant failed",
-      options: { ...COMMON, app: APP, rollout: { ...ROLLOUT_ID, defaultText: "the newest" }, format: { type: "string", default: "table", placeholder: "table|json", description: "output format" } },
+      options: { ...COMMON, app: APP, rollout: { ...ROLLOUT_ID, defaultText: "the newest" }, format: { type: "string", default: "table", placeholder: "table|json|html", description: "output format (html: the status page's rollout part)" }, out: { type: "string", placeholder: "file", defaultText: "stdout", description: "where --format html writes the page" } },
       examples: ["fleet rollout status", "fleet rollout status --rollout <id> --format json"],
     }),
     halt: defineCommand({

@@ -189,6 +189,8 @@ export function messageFor(issue: Issue, ctx: IssueContext): string {
     case "unrecognized_keys":
       // Reported per key by the caller, which points at each key itself.
       return `${field}: unknown key${issue.keys.length === 1 ? "" : "s"} ${issue.keys.join(", ")}`;
+    case "invalid_union":
+      return `${field}: ${custom ?? "not an allowed value"}; found ${found}`;
     case "not_multiple_of":
       return `${field}: ${custom ?? `must be a multiple of ${String(issue.divisor)}`}; found ${found}`;
     default:

@@ -1,5 +1,5 @@
 /**
- * The fleet configuration, from file texts to a validated {@link FleetConfig} (docs/configuration.md). Pure: the
+  return { config: { central: fleet.central, app: fleet.app, defaults: fleet.defaults, ...(fleet.rollout ? { rollout: fleet.rollout } : {}), ...(fleet.bootstrap ? { bootstrap: fleet.bootstrap } : {}), environments }, issues, warnings };
  * loader (core/config/loader.ts) reads the directory, this decides. Every problem in every file is
  * collected, so one run shows them all, sorted by file and line.
  */
@@ -42,13 +42,13 @@ export function stemOf(path: string): string {
 const FLEET_HINT = "fleet.yaml needs central (accountId, region, artifactBucket, stateBucket, bitbucket), app (name) and defaults (region)";
 const ENV_HINT = "an environment file needs at least name, accountId (quoted) and wave";
 
-function at(parsed: ParsedYaml, node: Node | undefined, message: string): ConfigIssue {
+export function at(parsed: ParsedYaml, node: Node | undefined, message: string): ConfigIssue {
   const { line, col } = startOf(node, parsed.lines);
   return { file: parsed.file.path, line, col, message };
 }
 
 /** Validates one parsed file against its schema; pushes one issue per problem, pointing at the node. */
-function validate<S extends z.ZodType>(schema: S, parsed: ParsedYaml, issues: ConfigIssue[]): z.output<S> | undefined {
+export function validate<S extends z.ZodType>(schema: S, parsed: ParsedYaml, issues: ConfigIssue[]): z.output<S> | undefined {
   const result = schema.safeParse(parsed.value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
@@ -181,6 +181,19 @@ export function parseFleet(files: readonly SourceFile[], options: { dir?: string
     }
   }
 
+  // ---- health: a bake that cannot end before the build times out would fail every deploy ----
+  if (fleet) {
+    const timeout = fleet.defaults.codebuild.timeoutMinutes;
+    for (const { parsed, data } of envs) {
+      const bake = data?.health?.bakeMinutes ?? 0;
+      if (bake >= timeout) {
+        const node = locate(parsed.doc, ["health", "bakeMinutes"]).node;
+        issues.push(at(parsed, node, `health.bakeMinutes ${bake} does not fit in the deploy build's ${timeout}-minute timeout (fleet.yaml defaults.codebuild.timeoutMinutes); shorten the bake or raise the timeout`));
+      }
+    }
+  }
+  // ---- end health ----
+
   // --- AWS's limit of tags per resource, counted as the stacks merge them.
   if (fleet && fleetParsed) {
     const valid = envs.filter((e): e is { parsed: ParsedYaml; data: EnvironmentFile } => e.data !== undefined);
@@ -197,5 +210,9 @@ export function parseFleet(files: readonly SourceFile[], options: { dir?: string
       return { ...env, region: env.region ?? fleet.defaults.region, tags: { ...fleet.defaults.tags, ...env.tags }, file: parsed.file.path };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { config: { central: fleet.central, app: fleet.app, defaults: fleet.defaults, ...(fleet.bootstrap ? { bootstrap: fleet.bootstrap } : {}), environments }, issues, warnings };
+  return {
+    config: { central: fleet.central, app: fleet.app, defaults: fleet.defaults, ...(fleet.rollout ? { rollout: fleet.rollout } : {}), ...(fleet.bootstrap ? { bootstrap: fleet.bootstrap } : {}), environments },
+    issues,
+    warnings,
+  };
 }

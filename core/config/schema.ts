@@ -4,6 +4,9 @@
  * Objects are strict: an unknown key is a typo that must not pass silently.
  */
 import { z } from "zod";
+// ---- health (per-environment alarms and bake): core/health.ts owns the shape ----
+import { HealthSchema } from "../health";
+// ---- end health ----
 import { ACCOUNT_ID_RE, BITBUCKET_UUID_RE, BUCKET_RE, NAME_RE, ORG_ID_RE, REGION_RE, VERSION_RE } from "../patterns";
 
 const name = (what: string) =>
@@ -61,6 +64,42 @@ export const CodeBuildDefaultsSchema = z.strictObject({
   timeoutMinutes: z.number().int().min(5).max(2160).default(60),
 });
 
+// --- Rollout policy (fleet.yaml `rollout:`) ----------------------------------------------------------------
+// Every field is optional; core/rollout/policy.ts applies the defaults named in the descriptions.
+
+/** A whole number, or a percentage written as text ("25%"). */
+const PERCENT_RE = /^(100|[1-9]?[0-9])%$/;
+const countOrPercent = (min: number) => {
+  // The same words whichever branch zod reports (a number that is too small, text that is not a percentage).
+  const allowed = `a whole number ≥ ${min}, or a percentage from 0% to 100% written in quotes, such as "25%"`;
+  return z.union([z.number().int(allowed).min(min, allowed), z.string().regex(PERCENT_RE, allowed)], { error: allowed });
+};
+
+export const RolloutPolicySchema = z
+  .strictObject({
+    maxConcurrent: countOrPercent(1)
+      .optional()
+      .meta({ description: 'Tenants of a wave in flight at once: a count, or "N%" of the wave (at least 1). Default 10' }),
+    failureTolerance: countOrPercent(0)
+      .optional()
+      .meta({ description: 'Failures allowed per wave before the rollout halts: a count, or "N%" of the wave, rounded down. Default 0' }),
+    failureBudget: countOrPercent(0)
+      .optional()
+      .meta({ description: 'Failures allowed over the whole rollout: a count, or "N%" of its tenants, rounded down. Default: no budget beyond the waves\' tolerance' }),
+    bakeMinutes: z.number().min(0, "bakeMinutes is a number of minutes ≥ 0").max(10_080, "bakeMinutes is at most 10080 (one week)").optional().meta({ description: "Minutes to wait after a wave before the next starts. Default 0" }),
+    tenantTimeoutMinutes: z
+      .number()
+      .positive("tenantTimeoutMinutes is a number of minutes > 0 (fractions allowed)")
+      .max(2_880, "tenantTimeoutMinutes is at most 2880 (two days)")
+      .optional()
+      .meta({ description: "A tenant without a finished status this many minutes after its release counts as failed (fractions allowed). Default: the CodeBuild timeout plus 30" }),
+    onFailure: z.enum(["halt", "rollback"]).optional().meta({ description: "halt: stop starting tenants. rollback: also re-release the failed tenant's last succeeded version. Default halt" }),
+  })
+  .meta({ description: "How a rollout moves through the waves" });
+
+export type RolloutPolicy = z.infer<typeof RolloutPolicySchema>;
+// --- end of rollout policy ---------------------------------------------------------------------------------
+
 // --- Bootstrap (tenant lifecycle) ------------------------------------------------------------------------------
 // Kept in its own block: the `bootstrap` stack's settings. Optional: without it, no bootstrap stack is built and
 // the accounts' roles and the state bucket are expected to exist already.
@@ -117,6 +156,7 @@ export const FleetFileSchema = z
         }),
         tags: TagsSchema.default({}),
       }),
+    rollout: RolloutPolicySchema.optional(),
   })
   .meta({ title: "cdktf-fleet fleet.yaml", description: "Central settings and defaults of the fleet" });
 
@@ -136,6 +176,9 @@ export const EnvironmentFileSchema = z
     tags: TagsSchema.default({}),
     hold: z.boolean().default(false).meta({ description: "true: no new releases reach this environment" }),
     pin: z.string().regex(VERSION_RE, "a SemVer version without build metadata, e.g. 1.4.2").optional().meta({ description: "Only this version may be released here" }),
+    // ---- health: alarms the deployer watches after each apply, and for how long ----
+    health: HealthSchema.optional(),
+    // ---- end health ----
   })
   .meta({ title: "cdktf-fleet environment", description: "One tenant environment in its own AWS account" });
 
@@ -154,6 +197,8 @@ export interface FleetConfig {
   readonly central: FleetFile["central"];
   readonly app: FleetFile["app"];
   readonly defaults: FleetFile["defaults"];
+  /** The `rollout:` policy as written (defaults applied by core/rollout/policy.ts). */
+  readonly rollout?: RolloutPolicy;
   readonly bootstrap?: FleetFile["bootstrap"];
   readonly environments: readonly Environment[];
 }

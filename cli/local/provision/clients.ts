@@ -1,4 +1,5 @@
 /** SDK clients of the local AWS, one per service, account and region, made on first use. */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { S3Client } from "@aws-sdk/client-s3";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -11,6 +12,8 @@ export interface Clients {
   sqs(p: Placement): Promise<SQSClient>;
   events(p: Placement): Promise<EventBridgeClient>;
   ssm(p: Placement): Promise<SSMClient>;
+  /** CloudWatch alarms: the health alarms of the environments. */
+  cloudwatch(p: Placement): Promise<CloudWatchClient>;
   /** The moto URL of a queue (moto's URLs differ from AWS's). */
   queueUrl(p: Placement, name: string): Promise<string>;
   destroy(): void;
@@ -38,6 +41,7 @@ export function localClients(endpoint: string, credentialsFor: (account: string)
     sqs: (p) => get("sqs", p, (credentials) => new SQSClient({ endpoint, region: p.region, credentials })),
     events: (p) => get("events", p, (credentials) => new EventBridgeClient({ endpoint, region: p.region, credentials })),
     ssm: (p) => get("ssm", p, (credentials) => new SSMClient({ endpoint, region: p.region, credentials })),
+    cloudwatch: (p) => get("cloudwatch", p, (credentials) => new CloudWatchClient({ endpoint, region: p.region, credentials })),
     queueUrl: (p, name) => {
       const k = `${p.account}/${p.region}/${name}`;
       let u = urls.get(k);

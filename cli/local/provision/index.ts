@@ -27,6 +27,7 @@ import type { ProjectConfig } from "../codebuild-server";
 
 export { applyPlan } from "./apply";
 export { localClients, type Clients } from "./clients";
+export { createHealthAlarms } from "./health-alarms";
 export { NOT_PROVISIONED } from "./not-provisioned";
 export type { LambdaStandIn, ProvisionPlan } from "./types";
 

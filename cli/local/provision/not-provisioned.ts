@@ -1,6 +1,6 @@
 /** Types the local run knows and deliberately does not create, with the reason printed to the user. */
 export const NOT_PROVISIONED: Readonly<Record<string, string>> = {
-  aws_lambda_function: "moto cannot run Lambda functions: tenant rule → stand-in queue → bundled handler (dist/lambdas/assets_tracker)",
+  aws_lambda_function: "moto cannot run Lambda functions: rule → stand-in queue → bundled handler (dist/lambdas/assets_tracker, dist/lambdas/rollout_controller)",
   aws_lambda_permission: "no Lambda runs in moto; the stand-in queue takes its place",
   aws_lambda_function_event_invoke_config: "its retry count and on-failure queue are applied by the local runner",
   aws_codebuild_project: "served by the local CodeBuild server, which reads this project's settings",
@@ -15,8 +15,8 @@ export const NOT_PROVISIONED: Readonly<Record<string, string>> = {
   aws_s3_bucket_ownership_controls: "moto does not model object ownership",
   aws_s3_bucket_server_side_encryption_configuration: "encryption at rest does not change the chain",
   aws_s3_bucket_lifecycle_configuration: "no object expires during a local run",
+  aws_cloudwatch_metric_alarm: "no stack alarms locally (the environments' health alarms are created by the local world itself)",
   aws_s3_object: "the local CodeBuild runs the bundled deployer (dist/deployer) itself instead of the buildspec that downloads this object",
-  aws_cloudwatch_metric_alarm: "no CloudWatch alarms locally",
   "data.aws_iam_policy_document": "read only: rendered where it is referenced",
   "data.aws_caller_identity": "read only: resolved where it is referenced",
   "data.aws_region": "read only: resolved where it is referenced",

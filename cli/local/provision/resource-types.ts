@@ -66,10 +66,20 @@ const eventRule: ResourceType = (ctx) =>
   ctx.plan(2, async (c, cfg) => {
     const p = ctx.placement;
     const bus = str(cfg.event_bus_name) ?? "default";
-    const pattern = localPattern(ctx, str(cfg.name), bus, str(cfg.event_pattern));
+    const schedule = str(cfg.schedule_expression);
+    const pattern = localPattern(ctx, str(cfg.name), bus, str(cfg.event_pattern)) ?? (schedule ? scheduleOnlyPattern(ctx, str(cfg.name), schedule) : undefined);
     const state = cfg.state !== undefined ? str(cfg.state) : cfg.is_enabled === false ? "DISABLED" : "ENABLED";
     await (await c.events(p)).send(new PutRuleCommand({ Name: str(cfg.name), EventBusName: bus, EventPattern: pattern, ScheduleExpression: str(cfg.schedule_expression), State: state === "DISABLED" ? "DISABLED" : "ENABLED", Description: str(cfg.description) }));
   });
+
+/**
+ * moto never fires a schedule, and sends EVERY event on the bus to a rule without a pattern: a schedule
+ * rule gets a pattern that matches nothing locally (the local run sends its scheduled events itself).
+ */
+function scheduleOnlyPattern({ stack, note }: PlanContext, name: string | undefined, schedule: string): string {
+  note(`${stack.id}: rule ${name} runs on ${schedule}; moto fires no schedule and would route every event to it, so locally it matches nothing and the local run sends its scheduled events`);
+  return JSON.stringify({ source: ["fleet.local"], "detail-type": ["schedule stand-in: sent by the local run, never by the bus"] });
+}
 
 /**
  * moto rewrites a forwarded event's `account` to the receiver: a rule that pins the forwarding account

@@ -5,7 +5,11 @@
 import type { LocalRunOptions, ScenarioResult, World } from "../model";
 import { runWaves } from "./waves";
 
-export async function runScenario(world: World, options: Pick<LocalRunOptions, "drill" | "version">): Promise<ScenarioResult> {
+export async function runScenario(world: World, options: Pick<LocalRunOptions, "drill" | "version" | "scenario">, faultsFile?: string): Promise<ScenarioResult> {
+  if (options.scenario) {
+    const { runRolloutScenario } = await import("./rollout");
+    return runRolloutScenario(world, options.scenario, { faultsFile: faultsFile ?? "" });
+  }
   if (options.drill) {
     // Loaded only when asked for: the plain run does not need the drill's code.
     const { runDrill } = await import("./drill");
