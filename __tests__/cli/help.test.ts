@@ -73,7 +73,7 @@ describe("fleet <command> --help", () => {
     for (const [option] of options.filter(([, o]) => o.internal)) expect(text).not.toContain(`--${option}`);
     for (const [option, o] of options.filter(([, o]) => !o.internal)) {
       const optionLines = text.slice(text.indexOf("Options:"), text.indexOf("Examples:")).split("\n");
-      const line = optionLines.find((l) => new RegExp(`--${option}\\b(?!-)`).test(l));
+      const line = optionLines.find((l) => new RegExp(`^ +(-\\w, )? *--${option}\\b(?!-)`).test(l));
       expect(line).toBeDefined();
       expect(line).toContain(defaultNote(o));
     }
