@@ -1,5 +1,5 @@
 /**
- * What every stack of the fleet carries (DESIGN.md §5): an S3 backend with its own key, encryption, native
+ * What every stack of the fleet carries: an S3 backend with its own key, encryption, native
  * S3 locking and an assumed role into the state account; one AWS provider that assumes a role into its target
  * account, refuses any other account, and tags everything.
  */
@@ -43,7 +43,7 @@ export function configureStack(stack: TerraformStack, stackId: string, config: F
     allowedAccountIds: [c.accountId],
     assumeRole: { roleArn: arn.role(partitionOf(c.region), c.accountId, backend.roleName), sessionName: `fleet-state-${stackId}`.slice(0, 64) },
   });
-  // cdktf 0.21's S3BackendConfig has no `useLockfile` (aws-event-chain.md §6): set it through the override.
+  // cdktf 0.21's S3BackendConfig has no `useLockfile`: set it through the override.
   stack.addOverride("terraform.backend.s3.use_lockfile", true);
   stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
 

@@ -1,5 +1,5 @@
 // Benchmark of `fleet package` (pipe/zip) against Info-ZIP `zip -r -q -X`, and of the pipe's publish
-// against one plain PutObject, as issue 4 asks. Plain Node ESM; runs the built CLI (npm run bench:package
+// against one plain PutObject. Plain Node ESM; runs the built CLI (npm run bench:package
 // builds first). Method: one generated tree (~200 MB, ~20,000 files), the two zip tools alternating
 // (order swapped every round), median of ROUNDS wall times, sizes, `unzip -t`, and determinism (same tree
 // after every mtime changed → same SHA-256). Publish: moto server on 127.0.0.1, median of 3.

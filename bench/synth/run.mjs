@@ -1,4 +1,4 @@
-// Synth benchmark (issue 2 part 8): the real CLI (`node dist/cli/index.js synth`) on generated fleets of
+// Synth benchmark: the real CLI (`node dist/cli/index.js synth`) on generated fleets of
 // N = 30, 100, 300, 1000 tenants; wall time and peak RSS (from /usr/bin/time -v), median of RUNS runs.
 // Baselines in the same run: `node -e "require('cdktf')"` (the floor any cdktf app pays) and
 // `fleet validate` on the same directory (the config part alone).
