@@ -47,7 +47,7 @@ export function readRow(outdir: string, name: string, synthesizedStackPath: stri
 function sortKey(stack: string): [number, string, string] {
   if (stack === CENTRAL_STACK_ID) return [0, "", ""];
   const m = /^(tenant|workload)-(.+)$/.exec(stack);
-  return m ? [1, m[2], m[1]] : [2, stack, ""];
+  return m ? [1, m[2] ?? "", m[1] ?? ""] : [2, stack, ""];
 }
 
 export function sortRows(rows: StackRow[]): StackRow[] {
@@ -60,8 +60,8 @@ export function sortRows(rows: StackRow[]): StackRow[] {
 export function formatTable(rows: readonly StackRow[]): string {
   const header = ["STACK", "ACCOUNT", "REGION", "RESOURCES"];
   const cells = rows.map((r) => [r.stack, r.account, r.region, String(r.resources)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 3 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join("  ").trimEnd();
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
+  const line = (c: string[]) => c.map((v, i) => (i === 3 ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
   return [line(header), ...cells.map(line)].join("\n") + "\n";
 }
 

@@ -60,12 +60,14 @@ export function readReport(file: string): Report {
   const props = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {
     const m = /^\s*([^#!=\s][^=]*?)\s*=\s*(.*)$/.exec(line);
-    if (m) props.set(m[1], m[2].trim());
+    if (m?.[1] !== undefined) props.set(m[1], (m[2] ?? "").trim());
   }
   const ceTaskId = props.get("ceTaskId");
   const serverUrl = props.get("serverUrl");
   if (!ceTaskId || !serverUrl) throw new SonarError(`${file} has no ${!ceTaskId ? "ceTaskId" : "serverUrl"}: is it a report-task.txt written by a SonarQube scanner?`);
-  return { ceTaskId, serverUrl, projectKey: props.get("projectKey"), dashboardUrl: props.get("dashboardUrl") };
+  const projectKey = props.get("projectKey");
+  const dashboardUrl = props.get("dashboardUrl");
+  return { ceTaskId, serverUrl, ...(projectKey ? { projectKey } : {}), ...(dashboardUrl ? { dashboardUrl } : {}) };
 }
 
 const RATINGS = ["", "A", "B", "C", "D", "E"];
@@ -184,7 +186,7 @@ export async function checkQualityGate(options: GateCheckOptions): Promise<GateR
   if (gateStatus === "OK" || (gateStatus === "WARN" && options.warnFails === false)) {
     if (gateStatus === "WARN") log.warn("SonarQube quality gate is WARN; passing because SONAR_WARN_FAILS is false");
     log.info(`SonarQube quality gate passed (${gateStatus}) for ${report.projectKey ?? "the project"}`);
-    return { status: "OK", projectKey: report.projectKey, analysisId, dashboardUrl: report.dashboardUrl };
+    return { status: "OK", analysisId, ...(report.projectKey ? { projectKey: report.projectKey } : {}), ...(report.dashboardUrl ? { dashboardUrl: report.dashboardUrl } : {}) };
   }
   if (gateStatus === "NONE") throw new QualityGateFailedError(`SonarQube quality gate: no gate is assigned to ${report.projectKey ?? "the project"} (status NONE); assign one on the server.${dashboard}`);
   if (gateStatus !== "ERROR" && gateStatus !== "WARN") throw new SonarError(`SonarQube returned an unknown quality gate status ${JSON.stringify(gateStatus)}`);

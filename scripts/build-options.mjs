@@ -9,10 +9,13 @@ import { dirname, join } from "node:path";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const common = { absWorkingDir: root, bundle: true, platform: "node", format: "cjs", logLevel: "warning", legalComments: "none" };
 
-export const cliOptions = { ...common, entryPoints: { main: "main.ts", "cli/index": "cli/index.ts" }, outdir: "dist", target: "node20", packages: "external", sourcemap: "linked" };
+// `zip-worker`: the compression worker of `fleet package` (pipe/zip/worker.ts) is a worker thread's own
+// file, emitted next to each bundle that packages; pipe/zip/worker-script.ts finds it there.
+export const cliOptions = { ...common, entryPoints: { main: "main.ts", "cli/index": "cli/index.ts", "cli/zip-worker": "pipe/zip/worker.ts" }, outdir: "dist", target: "node20", packages: "external", sourcemap: "linked" };
 
 // The pipe runs in its own image (pipe/Dockerfile) from this one file: everything bundled.
-export const pipeOptions = { ...common, entryPoints: { index: "pipe/index.ts" }, outdir: "dist/pipe", target: "node22", sourcemap: "linked", mainFields: ["module", "main"], external: ["cdktf", "constructs", "@cdktf/*"] };
+// esbuild stays out: only the sources (tests) bundle the zip worker at run time.
+export const pipeOptions = { ...common, entryPoints: { index: "pipe/index.ts", "zip-worker": "pipe/zip/worker.ts" }, outdir: "dist/pipe", target: "node22", sourcemap: "linked", mainFields: ["module", "main"], external: ["cdktf", "constructs", "@cdktf/*", "esbuild"] };
 
 // nodejs22.x runtime. `module` first picks the SDK's ES builds, which tree-shake to ~35% less code.
 // Lambda always passes credentials as environment variables, so the SDK's other credential providers

@@ -79,7 +79,8 @@ function assemble(out, version, { build = true } = {}) {
   for (const name of ["pipe.yml", "README.md", "CHANGELOG.md", "Dockerfile", "RELEASING.md"]) copyFileSync(join(pipeDir, name), join(out, name));
   copyFileSync(join(pipeDir, "dockerignore"), join(out, ".dockerignore"));
   copyFileSync(join(root, "LICENSE"), join(out, "LICENSE"));
-  for (const name of ["index.js", "index.js.map"]) copyFileSync(join(bundle, name), join(out, "dist", name));
+  // Every file of the bundle: the pipe and its compression worker, with their maps.
+  for (const name of readdirSync(bundle)) copyFileSync(join(bundle, name), join(out, "dist", name));
   writeFileSync(join(out, "VERSION"), `${version}\n`);
 }
 

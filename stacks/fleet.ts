@@ -13,7 +13,7 @@ import { CentralStack } from "./central-stack";
 import { UnknownEnvironmentError } from "./errors";
 import { envFacts } from "./names";
 import { TenantStack } from "./tenant-stack";
-import { withoutTokenStackTraces } from "./token-stacks";
+import { buildWithoutTokenStackTraces } from "./synth-patches";
 import { parseWorkloadConfigs } from "./workload-config";
 import { WorkloadStack } from "./workload-stack";
 
@@ -35,11 +35,7 @@ export interface Fleet {
 }
 
 export function buildFleet(app: App, config: FleetConfig, options: BuildFleetOptions = {}): Fleet {
-  const fleet = withoutTokenStackTraces(() => build(app, config, options));
-  // Synth creates tokens too; the caller still just calls app.synth().
-  const synth = app.synth.bind(app);
-  app.synth = () => withoutTokenStackTraces(synth);
-  return fleet;
+  return buildWithoutTokenStackTraces(app, () => build(app, config, options));
 }
 
 function build(app: App, config: FleetConfig, options: BuildFleetOptions): Fleet {

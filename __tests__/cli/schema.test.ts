@@ -43,7 +43,7 @@ describe("Command: fleet schema", () => {
       ["name", "accountId", "wave"],
     ]);
     expect(schema.anyOf.map((b) => b.additionalProperties)).toEqual([false, false]);
-    expect(schema.anyOf[1].properties.accountId).toMatchObject({ type: "string", pattern: "^\\d{12}$" });
+    expect(schema.anyOf[1]?.properties.accountId).toMatchObject({ type: "string", pattern: "^\\d{12}$" });
     expect(JSON.stringify(schema)).not.toContain("__schema");
   });
 

@@ -69,7 +69,7 @@ describe("Command: fleet synth", () => {
       const rows = tableRows(result.stdout).slice(1);
 
       // Act
-      const counted = rows.map(([id]) => Object.values(stackJson(out, id).resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0));
+      const counted = rows.map(([id]) => Object.values(stackJson(out, String(id)).resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0));
 
       // Assess
       expect(rows.map((r) => Number(r[3]))).toEqual(counted);
@@ -132,7 +132,7 @@ describe("Command: fleet synth", () => {
     // Prepare: enough tenants for per-environment bucket policy statements to pass 80 % of 20 KB.
     // Organization mode (organizationId) keeps the policy small and warns; without it the quota is an error.
     const tree = validFleet("many");
-    tree["many/fleet.yaml"] = tree["many/fleet.yaml"].replace("  bitbucket:", "  organizationId: o-a1b2c3d4e5\n  bitbucket:");
+    tree["many/fleet.yaml"] = String(tree["many/fleet.yaml"]).replace("  bitbucket:", "  organizationId: o-a1b2c3d4e5\n  bitbucket:");
     for (let i = 0; i < 30; i++) tree[`many/t${String(i).padStart(2, "0")}.yaml`] = envYaml(`t${String(i).padStart(2, "0")}`, String(400000000000 + i), i % 3);
     writeTree(root, tree);
 

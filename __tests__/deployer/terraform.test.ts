@@ -1,29 +1,18 @@
 /**
  * The deployer's DEFAULT apply path (`terraform init` then `terraform apply -auto-approve -lock-timeout=…`)
  * with the real terraform on a stack that uses only the builtin `terraform_data` resource and a local
- * backend (no provider download, no AWS). Skips with the reason printed when terraform is absent.
+ * backend (no provider download, no AWS). Skips with the reason printed when terraform is absent (a failure
+ * in CI).
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { statusKey } from "../../core/keys";
 import { describeWithMoto, startMoto, type Moto } from "../helpers/moto";
 import { removeDir, tempDir } from "../helpers/fs";
+import { describeWithTerraform, terraformAvailable, terraformVersionText } from "../helpers/terraform";
 import { clients, createCentralBucket, deployedVersion, deployerEnv, ensureDeployerBundle, publishArtifact, runDeployer, stackFile, statusHistory, writeRelease, zipWithCli, type Clients } from "./fixtures";
 
-const terraform = (() => {
-  const r = spawnSync("terraform", ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
-  if (r.error) return { ok: false, text: `terraform is not on PATH (${r.error.message})` };
-  return { ok: r.status === 0, text: r.stdout.split("\n")[0] ?? "" };
-})();
-console.log(`terraform present: ${terraform.ok ? `yes, ${terraform.text}` : `no: ${terraform.text}`}`);
-
-function describeWithTerraform(name: string, fn: () => void): void {
-  if (terraform.ok) return describeWithMoto(name, fn);
-  console.warn(`SKIPPED "${name}": ${terraform.text}`);
-  // eslint-disable-next-line jest/no-disabled-tests, jest/valid-title, jest/valid-describe-callback -- skipped only without terraform, with the reason printed above
-  describe.skip(name, fn);
-}
+console.log(`terraform present: ${terraformAvailable ? `yes, ${terraformVersionText}` : `no: ${terraformVersionText}`}`);
 
 /** cdktf writes `cdk.tf.json`; this one has a local backend at an absolute path outside the work dir. */
 function workloadStack(statePath: string, version: string): string {
@@ -98,4 +87,4 @@ describeWithTerraform("deployer default apply with a real terraform", () => {
     expect(await deployedVersion(aws.ssm, env)).toBeUndefined();
     expect((await statusHistory(aws.s3, statusKey(env, "payments-api", p.release.releaseId))).pop()).toMatchObject({ result: "failed", error: reason });
   });
-});
+}, describeWithMoto);

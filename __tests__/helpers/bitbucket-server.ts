@@ -145,7 +145,7 @@ export async function startBitbucketServer(options: { tokens?: Record<string, Bb
       return reply(200, { ...user, type: "user" });
     }
     if ((m = url.pathname.match(/^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/pullrequests\/(\d+)\/comments(?:\/(\d+))?$/))) {
-      const key = `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}/${m[3]}`;
+      const key = `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}/${m[3]}`;
       const list = comments.get(key) ?? [];
       comments.set(key, list);
       const commentId = m[4] ? Number(m[4]) : undefined;
@@ -180,13 +180,13 @@ export async function startBitbucketServer(options: { tokens?: Record<string, Bb
       return error(405, "method not allowed");
     }
     if ((m = url.pathname.match(/^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/commit\/([0-9a-f]{7,40})\/reports\/([^/]+)(\/annotations)?$/))) {
-      const key = `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}/${m[3]}/${decodeURIComponent(m[4])}`;
+      const key = `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}/${m[3]}/${decodeURIComponent(m[4]!)}`;
       if (!m[5]) {
         if (method === "PUT") {
           const problems = reportProblems(body);
           if (problems.length) return error(400, problems.join("; "));
           reports.set(key, { body: body as Record<string, unknown>, annotations: [] });
-          return reply(200, { ...(body as object), uuid: `{report-${key}}`, external_id: decodeURIComponent(m[4]), created_on: now(), updated_on: now() });
+          return reply(200, { ...(body as object), uuid: `{report-${key}}`, external_id: decodeURIComponent(m[4]!), created_on: now(), updated_on: now() });
         }
         if (method === "DELETE") return reports.delete(key) ? reply(204) : error(404, "no such report");
         if (method === "GET") return reports.has(key) ? reply(200, reports.get(key)!.body) : error(404, "no such report");

@@ -65,14 +65,14 @@ describe("Local CodeBuild server", () => {
     const got = await client.send(new BatchGetBuildsCommand({ ids: [out.build!.id!, "fleet-deploy-alpha:missing"] }));
 
     // Assess
-    const env = JSON.parse(readFileSync(join(server.builds[0].workDir, "env.json"), "utf8")) as Record<string, string>;
+    const env = JSON.parse(readFileSync(join(firstBuild(server).workDir, "env.json"), "utf8")) as Record<string, string>;
     expect(env.FLEET_ENVIRONMENT).toBe("alpha");
     expect(env.FLEET_RELEASE_KEY).toBe("releases/alpha/x.json");
     expect(env.FLEET_HOLD).toBe("true"); // the override wins over the project's value, as in CodeBuild
     expect(env.CODEBUILD_BUILD_ID).toBe(out.build!.id);
     expect(env.TEST_ACCOUNT).toBe("012345678901");
-    expect(got.builds![0].buildStatus).toBe("SUCCEEDED");
-    expect(got.builds![0].environment!.environmentVariables).toContainEqual({ name: "FLEET_RELEASE_KEY", value: "releases/alpha/x.json", type: "PLAINTEXT" });
+    expect(got.builds?.[0]?.buildStatus).toBe("SUCCEEDED");
+    expect(got.builds?.[0]?.environment?.environmentVariables).toContainEqual({ name: "FLEET_RELEASE_KEY", value: "releases/alpha/x.json", type: "PLAINTEXT" });
     expect(got.buildsNotFound).toEqual(["fleet-deploy-alpha:missing"]);
   });
 
@@ -85,7 +85,7 @@ describe("Local CodeBuild server", () => {
 
     // Assess
     await expect(second).rejects.toMatchObject({ name: "AccountLimitExceededException", $metadata: { httpStatusCode: 400 } });
-    writeFileSync(join(server.builds[0].workDir, "release"), "");
+    writeFileSync(join(firstBuild(server).workDir, "release"), "");
     await server.idle();
     const third = await client.send(new StartBuildCommand(start({})));
     expect(third.build!.id).not.toBe(first.build!.id);
@@ -173,7 +173,7 @@ describe("Local CodeBuild server", () => {
 
     // Assess
     expect(limited.builds.map((b) => b.currentPhase)).toEqual(["BUILD", "QUEUED"]);
-    writeFileSync(join(limited.builds[0].workDir, "release"), "");
+    writeFileSync(join(firstBuild(limited).workDir, "release"), "");
     await limited.idle();
     expect(limited.builds.map((b) => b.buildStatus)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
     c.destroy();
@@ -189,3 +189,10 @@ describe("Local CodeBuild server", () => {
     expect(existsSync(join(dir, "fleet-deploy-alpha"))).toBe(false);
   });
 });
+
+/** The first build the server started; fails the test when there is none. */
+function firstBuild(server: CodeBuildServer): CodeBuildServer["builds"][number] {
+  const [build] = server.builds;
+  if (!build) throw new Error("the server started no build");
+  return build;
+}

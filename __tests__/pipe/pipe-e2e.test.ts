@@ -6,7 +6,7 @@
 import { CreateBucketCommand, PutBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { build } from "esbuild";
 import { ManifestSchema } from "../../core/records";
 import { createS3 } from "../../pipe/aws";
@@ -129,7 +129,7 @@ describeWithMoto("pipe entry (run) end to end", () => {
     expect(result).toMatchObject({ ok: true, mode: "publish", app: "payments-api", version: "3.1.0-build.7", artifactKey: "artifacts/payments-api/3.1.0-build.7/payments-api-3.1.0-build.7.zip", gate: { lint: "passed", test: "passed", sonar: "passed", sonarAnalysisId: "a-ok" } });
     expect(result.releases.map((r) => r.env)).toEqual(["alpha"]);
     // The next commands of the step read version, key and SHA-256 from outputs.env.
-    const outputs = readFileSync(join(env.BITBUCKET_PIPE_STORAGE_DIR, "outputs.env"), "utf8");
+    const outputs = readFileSync(join(env.BITBUCKET_PIPE_STORAGE_DIR ?? "", "outputs.env"), "utf8");
     expect(outputs).toContain(`FLEET_VERSION=3.1.0-build.7\nFLEET_BUCKET=${BUCKET}\nFLEET_ARTIFACT_KEY=${result.artifactKey}\n`);
     expect(outputs).toContain(`FLEET_SHA256=${result.sha256}\n`);
     const manifest = ManifestSchema.parse(JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: result.manifestKey! }))).Body!.transformToString()));
@@ -233,7 +233,9 @@ describeWithMoto("pipe entry (run) end to end", () => {
     // Prepare
     const clone = repo();
     const bundle = join(work, "dist/pipe/index.js");
-    await build({ entryPoints: [join(ROOT, "pipe/index.ts")], outfile: bundle, bundle: true, platform: "node", format: "cjs", target: "node20", logLevel: "silent", mainFields: ["module", "main"], external: ["cdktf", "constructs", "@cdktf/*"] });
+    // The two entries of the image's build: the pipe and its compression worker, side by side.
+    const entryPoints = { index: join(ROOT, "pipe/index.ts"), "zip-worker": join(ROOT, "pipe/zip/worker.ts") };
+    await build({ entryPoints, outdir: dirname(bundle), bundle: true, platform: "node", format: "cjs", target: "node20", logLevel: "silent", mainFields: ["module", "main"], external: ["cdktf", "constructs", "@cdktf/*", "esbuild"] });
     const env = bitbucketEnv(clone, { SONAR_SKIP: "true", VERSION: "3.6.0", NODE_PATH: join(ROOT, "node_modules") });
     // Act
     const child = spawnSync(process.execPath, [bundle], { cwd: clone, env, encoding: "utf8" });

@@ -72,15 +72,16 @@ describeWithMoto("pipe release mode: the status page", () => {
   });
 
   it("with STATUS_PAGE_UPLOAD puts the page at status/index.html and logs a presigned link that opens it", async () => {
-    // Prepare: keys without a session token in the environment, as with OIDC (the logger masks every secret
-    // of the environment, which would also mask a session token inside the link).
-    const { AWS_SESSION_TOKEN: _token, ...rest } = moto.env;
-    const env = { ...rest, AWS_ACCESS_KEY_ID: "AKIDSTATUSPAGETEST", AWS_SECRET_ACCESS_KEY: "the-secret-key-of-this-test" };
+    // Prepare: OIDC, as in a real step: no keys in the environment; the pipe exchanges the step's token for
+    // the role's temporary credentials (the logger masks every credential of the environment, so a static key
+    // id would be masked inside the link too).
+    const { AWS_SESSION_TOKEN: _token, AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...rest } = moto.env;
+    const env = { ...rest, AWS_OIDC_ROLE_ARN: "arn:aws:iam::210987654321:role/fleet-uploader", BITBUCKET_STEP_OIDC_TOKEN: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2ln" };
     // Act
     const r = await release({ STATUS_PAGE_UPLOAD: "true", STATUS_PAGE_LINK_MINUTES: "15" }, env);
     // Assert
     expect(r.code).toBe(0);
-    expect(r.out).not.toContain("the-secret-key-of-this-test");
+    expect(r.out).not.toContain(env.BITBUCKET_STEP_OIDC_TOKEN);
     const url = r.result.statusPage?.url ?? "";
     expect(r.out).toContain(`status page published to s3://${BUCKET}/status/index.html; link for 15 min: ${url}`);
     expect(url).toMatch(/X-Amz-Expires=900&/);

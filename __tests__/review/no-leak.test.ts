@@ -52,8 +52,9 @@ describe("Review outputs: sensitive values never leak", () => {
     // Prepare: a real fixture with a canary in every place a secret can sit.
     const json = fixtureJson("local-file-replace-sensitive-tf1.13.json");
     const changes = json.resource_changes as { change: Record<string, unknown> }[];
-    changes[0].change.before = { ...(changes[0].change.before as object), content: "CANARY-BEFORE-ATTR" };
-    changes[0].change.after = { ...(changes[0].change.after as object), content: "CANARY-AFTER-ATTR" };
+    const first = changes[0]!;
+    first.change.before = { ...(first.change.before as object), content: "CANARY-BEFORE-ATTR" };
+    first.change.after = { ...(first.change.after as object), content: "CANARY-AFTER-ATTR" };
     json.output_changes = {
       token: { actions: ["update"], before: "CANARY-OUT-BEFORE", after: "CANARY-OUT-AFTER", after_unknown: false, before_sensitive: true, after_sensitive: true },
       nested: { actions: ["create"], before: null, after: { user: "u", password: "CANARY-OUT-NESTED" }, after_unknown: false, before_sensitive: false, after_sensitive: { password: true } },

@@ -59,9 +59,9 @@ describe("Function: runReview publishing to Bitbucket", () => {
     const ours = server.comments.get(PR_KEY)!.filter((c) => c.user.uuid === BOT.uuid && !c.deleted);
     expect(afterFirst).toHaveLength(1);
     expect(ours).toHaveLength(1);
-    expect(ours[0].id).toBe(afterFirst[0].id);
-    expect(ours[0].content.raw).toContain("⚠ 2 stacks destroy or replace resources");
-    expect(ours[0].content.raw).toContain(COMMENT_MARKER);
+    expect(ours[0]!.id).toBe(afterFirst[0]!.id);
+    expect(ours[0]!.content.raw).toContain("⚠ 2 stacks destroy or replace resources");
+    expect(ours[0]!.content.raw).toContain(COMMENT_MARKER);
     const listing = server.requests.filter((r) => r.method === "GET" && r.path.endsWith("/comments"));
     expect(listing.map((r) => r.query.get("page") ?? "1")).toEqual(["1", "2", "3", "1", "2", "3"]);
     expect(listing.every((r) => r.query.get("pagelen") === "100")).toBe(true);
@@ -122,7 +122,7 @@ describe("Function: runReview publishing to Bitbucket", () => {
     expect(result.ok).toBe(true);
     const ours = server.comments.get(PR_KEY)!.filter((c) => c.user.uuid === BOT.uuid);
     expect(ours).toHaveLength(1);
-    const raw = ours[0].content.raw;
+    const raw = ours[0]!.content.raw;
     expect(raw.length).toBeLessThanOrEqual(30_000);
     expect(raw).toContain("- **destroy** `aws_s3_bucket.old[0]` — reason: count index — in 300 stacks:");
     expect(raw).toContain("_… the rest of the detail is trimmed to fit the comment (30000 characters); it is in the Code Insights report");

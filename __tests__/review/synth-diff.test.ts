@@ -42,14 +42,14 @@ describe("Function: synthDiff", () => {
       ["tenant-gone", "changes", "removed"],
       ["tenant-new", "changes", "added"],
     ]);
-    const alpha = diff[0];
+    const alpha = diff[0]!;
     expect(alpha.resources.map((r) => [r.kind, r.address, r.attributes.map((a) => a.path)])).toEqual([
       ["update", "aws_lambda_function.tracker", ["memory_size"]],
       ["delete", "aws_s3_bucket.logs", []],
     ]);
     expect(alpha.outputs).toEqual([{ name: "queue_url", kind: "create", sensitive: false }]);
     expect(alpha.warnings).toEqual(["provider settings change: aws[0].assume_role[0].role_arn"]);
-    expect(diff[3].counts.create).toBe(2);
+    expect(diff[3]!.counts.create).toBe(2);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Real plans: terraform (1.11.4 here) applies a base configuration of builtin `terraform_data` resources
  * with a local backend, the configuration changes, and the review's plan runner makes and summarizes the
- * plan (init, plan -out, show -json). Skipped with the reason printed when terraform is not on PATH.
+ * plan (init, plan -out, show -json). Skipped with the reason printed when terraform is not on PATH (a
+ * failure in CI).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -14,17 +15,7 @@ import { reviewJson } from "../../pipe/review/review-json";
 import { buildReview } from "../../pipe/review/review-model";
 import type { StackSummary } from "../../pipe/review/summarize";
 import { removeDir, tempDir, writeTree } from "../helpers/fs";
-
-const probe = spawnSync("terraform", ["version"], { encoding: "utf8" });
-const terraformReason = probe.error ? `terraform not on PATH (${probe.error.message})` : probe.status !== 0 ? `terraform version failed: ${probe.stderr}` : "";
-
-function describeWithTerraform(name: string, fn: () => void): void {
-  // eslint-disable-next-line jest/valid-title, jest/valid-describe-callback -- a wrapper passing its own parameters
-  if (!terraformReason) return describe(name, fn);
-  console.warn(`SKIPPED "${name}": ${terraformReason}`);
-  // eslint-disable-next-line jest/no-disabled-tests, jest/valid-title, jest/valid-describe-callback -- skipped only without terraform, with the reason printed above
-  describe.skip(name, fn);
-}
+import { describeWithTerraform } from "../helpers/terraform";
 
 const TF_ENV = { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
 
@@ -85,7 +76,7 @@ describeWithTerraform("Function: planStacks with real terraform", () => {
   afterAll(() => removeDir(root));
 
   it("summarizes create, update, both replace orders, delete, forget and move from a real plan", () => {
-    const alpha = summaries[0];
+    const alpha = summaries[0]!;
     expect(alpha.status).toBe("changes");
     expect(alpha.resources.map((r) => [r.address, r.kind, r.replaceOrder ?? null, r.actionReason ?? null, r.replacePaths])).toEqual([
       ["terraform_data.a", "update", null, null, []],
@@ -98,7 +89,7 @@ describeWithTerraform("Function: planStacks with real terraform", () => {
       ["terraform_data.h2", "move", null, null, []],
     ]);
     expect(alpha.counts).toEqual({ create: 1, update: 2, replace: 2, delete: 1, read: 0, import: 0, move: 1, forget: 1 });
-    expect(alpha.resources[0].attributes).toEqual(expect.arrayContaining([{ path: "input", before: "one", after: "two" }]));
+    expect(alpha.resources[0]!.attributes).toEqual(expect.arrayContaining([{ path: "input", before: "one", after: "two" }]));
     expect(alpha.outputs).toEqual([
       { name: "plain", kind: "update", sensitive: false, before: "visible-1", after: "visible-2" },
       { name: "secret", kind: "update", sensitive: true, before: "(sensitive value)", after: "(sensitive value changed)" },
@@ -107,7 +98,7 @@ describeWithTerraform("Function: planStacks with real terraform", () => {
 
   it("turns a failing plan into an errored stack with Terraform's Error: line", () => {
     expect(summaries[1]).toMatchObject({ stack: "tenant-broken", status: "errored" });
-    expect(summaries[1].error).toMatch(/^terraform plan failed: Error: Reference to undeclared resource/);
+    expect(summaries[1]!.error).toMatch(/^terraform plan failed: Error: Reference to undeclared resource/);
   });
 
   it("never shows the sensitive variable or output values in any output", () => {

@@ -27,19 +27,19 @@ describe("Stacks: backend and provider", () => {
   });
 
   it("tags everything with fleet, environment and managed-by, over the fleet and environment tags", () => {
-    expect(fleet.stacks.get("tenant-bravo")!.provider.aws[0].default_tags).toEqual([
+    expect(fleet.stacks.get("tenant-bravo")!.provider.aws[0]!.default_tags).toEqual([
       { tags: { "cost-center": "platform", owner: "sre", tier: "standard", fleet: "payments-api", environment: "bravo", "managed-by": "cdktf-fleet" } },
     ]);
-    expect(fleet.stacks.get("central")!.provider.aws[0].default_tags).toEqual([
+    expect(fleet.stacks.get("central")!.provider.aws[0]!.default_tags).toEqual([
       { tags: { "cost-center": "platform", owner: "sre", fleet: "payments-api", environment: "central", "managed-by": "cdktf-fleet" } },
     ]);
   });
 
   it("deploys central and tenant stacks through the provisioner role, and the workload through the workload role", () => {
-    const roleOf = (id: string) => (fleet.stacks.get(id)!.provider.aws[0].assume_role as { role_arn: string; session_name: string }[])[0];
+    const roleOf = (id: string) => (fleet.stacks.get(id)!.provider.aws[0]!.assume_role as { role_arn: string; session_name: string }[])[0];
     expect(roleOf("central")).toEqual({ role_arn: "arn:aws:iam::210987654321:role/fleet-provisioner", session_name: "fleet-central" });
     expect(roleOf("tenant-bravo")).toEqual({ role_arn: "arn:aws:iam::123456789013:role/fleet-provisioner", session_name: "fleet-tenant-bravo" });
     expect(roleOf("workload-bravo")).toEqual({ role_arn: "arn:aws:iam::123456789013:role/fleet-workload-bravo", session_name: "fleet-workload-bravo" });
-    expect(fleet.stacks.get("workload-bravo")!.provider.aws[0].region).toBe("eu-central-1");
+    expect(fleet.stacks.get("workload-bravo")!.provider.aws[0]!.region).toBe("eu-central-1");
   });
 });

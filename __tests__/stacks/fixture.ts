@@ -88,6 +88,7 @@ export function resources(stack: StackJson | undefined, type: string): Record<st
 /** The only resource of `type` in `stack`. */
 export function single(stack: StackJson | undefined, type: string): Record<string, unknown> {
   const all = Object.values(resources(stack, type));
-  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
-  return all[0];
+  const [only] = all;
+  if (all.length !== 1 || only === undefined) throw new Error(`expected one ${type}, found ${all.length}`);
+  return only;
 }

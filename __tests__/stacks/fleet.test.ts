@@ -1,11 +1,12 @@
 /** buildFleet: which stacks exist, their ids, `only`, and the errors a user can cause. */
-import { TerraformStack, Testing } from "cdktf";
-import { mkdtempSync, rmSync } from "node:fs";
+import { App, TerraformStack, Testing } from "cdktf";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { prepareAssets, repoRoot } from "../../stacks/assets";
 import { MissingBundleError, UnknownEnvironmentError, WorkloadConfigError } from "../../stacks/errors";
 import { buildFleet } from "../../stacks/fleet";
+import { withoutTokenStackTraces } from "../../stacks/synth-patches";
 import { REPO_ROOT, fakeRepoRoot, sampleFleet, testAssets } from "./fixture";
 
 describe("Function: buildFleet", () => {
@@ -45,6 +46,33 @@ describe("Function: buildFleet", () => {
     }
   });
 
+  it("FLEET_STOCK_SYNTH=1 synthesizes with cdktf's own behaviour, and the same files byte for byte", () => {
+    const dirs = [mkdtempSync(join(tmpdir(), "synth-patched-")), mkdtempSync(join(tmpdir(), "synth-stock-"))];
+    const previous = process.env.FLEET_STOCK_SYNTH;
+    try {
+      const [patchedDir, stockDir] = dirs as [string, string];
+      const capture = Error.captureStackTrace;
+      delete process.env.FLEET_STOCK_SYNTH;
+      expect(withoutTokenStackTraces(() => Error.captureStackTrace)).not.toBe(capture);
+      const patched = new App({ outdir: patchedDir });
+      buildFleet(patched, sampleFleet(), { assets: testAssets() });
+      patched.synth();
+      process.env.FLEET_STOCK_SYNTH = "1";
+      expect(withoutTokenStackTraces(() => Error.captureStackTrace)).toBe(capture);
+      const stock = new App({ outdir: stockDir });
+      buildFleet(stock, sampleFleet(), { assets: testAssets() });
+      stock.synth();
+      const files = filesUnder(patchedDir);
+      expect(files.length).toBeGreaterThan(7);
+      expect(filesUnder(stockDir)).toEqual(files);
+      for (const f of files) expect({ f, text: readFileSync(join(stockDir, f), "utf8") }).toEqual({ f, text: readFileSync(join(patchedDir, f), "utf8") });
+    } finally {
+      if (previous === undefined) delete process.env.FLEET_STOCK_SYNTH;
+      else process.env.FLEET_STOCK_SYNTH = previous;
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it("rejects an unknown environment in only, naming it and the known ones", () => {
     expect(() => buildFleet(Testing.app(), sampleFleet(), { only: ["bravo", "delta"], assets: testAssets() })).toThrow(
       new UnknownEnvironmentError("unknown environment delta; known: alpha, bravo, charlie"),
@@ -64,9 +92,9 @@ describe("Function: buildFleet", () => {
     }
     expect(error).toBeInstanceOf(WorkloadConfigError);
     expect((error as WorkloadConfigError).problems).toEqual([
-      `${envs[0].file}: config.memoryMb: memoryMb must be at least 128 (found 64)`,
-      `${envs[0].file}: config.logLevel: logLevel must be one of debug, info, warn, error (found "loud")`,
-      `${envs[1].file}: config: unknown setting greting; allowed: memoryMb, logLevel, greeting, reservedConcurrency`,
+      `${envs[0]?.file}: config.memoryMb: memoryMb must be at least 128 (found 64)`,
+      `${envs[0]?.file}: config.logLevel: logLevel must be one of debug, info, warn, error (found "loud")`,
+      `${envs[1]?.file}: config: unknown setting greting; allowed: memoryMb, logLevel, greeting, reservedConcurrency`,
     ]);
   });
 });
@@ -92,3 +120,9 @@ describe("Function: prepareAssets", () => {
     expect(repoRoot(join(REPO_ROOT, "dist", "cli"))).toBe(REPO_ROOT);
   });
 });
+
+function filesUnder(dir: string, prefix = ""): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(dir, join(prefix, e.name)) : [join(prefix, e.name)]))
+    .sort();
+}

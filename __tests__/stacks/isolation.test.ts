@@ -42,9 +42,9 @@ interface RoleInfo {
 }
 
 function stackAccount(fleet: SynthesizedFleet, stackId: string): Holder {
-  const provider = fleet.stacks.get(stackId)!.provider.aws[0];
+  const provider = fleet.stacks.get(stackId)!.provider.aws[0]!;
   const ids = provider.allowed_account_ids as string[];
-  return { stack: stackId, account: ids[0], partition: "aws" };
+  return { stack: stackId, account: ids[0]!, partition: "aws" };
 }
 
 /** Every IAM role of the fleet with its trust and identity policies (inline and attached managed). */
@@ -184,7 +184,7 @@ describe.each([
   });
 
   it(`uses the ${expectedMode} bucket policy`, () => {
-    const policyText = String(Object.values(resources(fleet.stacks.get("central"), "aws_s3_bucket_policy"))[0].policy);
+    const policyText = String(Object.values(resources(fleet.stacks.get("central"), "aws_s3_bucket_policy"))[0]!.policy);
     expect(policyText.includes("aws:PrincipalTag")).toBe(expectedMode === "organization");
     // Terraform would read `${aws:...}` as its own interpolation: every IAM policy variable must arrive escaped.
     expect(policyText.match(/(?<!\$)\$\{/g)).toBeNull();
@@ -234,7 +234,7 @@ describe.each([
       const account = env ? env.accountId : fleet.config.central.accountId;
       for (const provider of stack.provider.aws) {
         expect({ id, allowed: provider.allowed_account_ids }).toEqual({ id, allowed: [account] });
-        const roleArn = (provider.assume_role as { role_arn: string }[])[0].role_arn;
+        const roleArn = (provider.assume_role as { role_arn: string }[])[0]!.role_arn;
         expect({ id, roleAccount: roleArn.split(":")[4] }).toEqual({ id, roleAccount: account });
       }
     }
@@ -246,7 +246,7 @@ describe("Isolation check", () => {
     // Prepare: the sample fleet, with alpha's release read widened to every environment's releases.
     const fleet = synthFleet(sampleFleet());
     const central = fleet.stacks.get("central")!;
-    const policyResource = Object.values(resources(central, "aws_s3_bucket_policy"))[0];
+    const policyResource = Object.values(resources(central, "aws_s3_bucket_policy"))[0]!;
     policyResource.policy = String(policyResource.policy).replace("releases/alpha/*", "releases/*");
     // Act
     const found = violations(fleet);

@@ -59,7 +59,7 @@ describe("Stack: central, who may release", () => {
   });
 
   it("lets the uploader read the bucket's versioning, which publish checks", () => {
-    const doc = parsePolicy(Object.values(policies).find((p) => String(p.role).includes("uploader-role"))!.policy);
+    const doc = parsePolicy(Object.values(policies).find((p) => String(p.role).includes("uploader-role") && p.name === "publish")!.policy);
     const principal = { arn: "arn:aws:iam::210987654321:role/fleet-uploader", account: "210987654321", tags: {} };
     expect(policyAllows(doc, { principal, action: "s3:GetBucketVersioning", resource: "arn:aws:s3:::acme-fleet-artifacts" })).toBeDefined();
   });

@@ -25,7 +25,7 @@ const summaries = files.map((f) => {
   let a = performance.now();
   const step = (name: string) => {
     const now = performance.now();
-    sum[name] += now - a;
+    sum[name] = (sum[name] ?? 0) + now - a;
     a = now;
   };
   const text = readFileSync(join(dir, f), "utf8");

@@ -115,10 +115,16 @@ try {
     const validate = await series([process.execPath, cli, "validate", "--dir", dir]);
     const out = join(dir, "out");
     const runs = [];
+    const stockRuns = [];
+    // Patched (the default) and stock cdktf (FLEET_STOCK_SYNTH=1) alternate, so that both see the same load.
     for (let i = 0; i < RUNS; i++) {
       rmSync(out, { recursive: true, force: true });
       runs.push(await measure([process.execPath, cli, "synth", "--dir", dir, "--out", out, ...JOBS], { FLEET_TIMINGS: "1" }));
+      rmSync(out, { recursive: true, force: true });
+      stockRuns.push(await measure([process.execPath, cli, "synth", "--dir", dir, "--out", out, ...JOBS], { FLEET_TIMINGS: "1", FLEET_STOCK_SYNTH: "1" }));
     }
+    const stockWall = median(stockRuns.map((r) => r.wall));
+    const stockCpu = median(stockRuns.map((r) => r.cpu));
     const wall = median(runs.map((r) => r.wall));
     const cpu = median(runs.map((r) => r.cpu));
     const mb = median(runs.map((r) => r.treeMb));
@@ -127,7 +133,8 @@ try {
     const stacks = /✔ (\d+) stacks, (\d+) resources/.exec(runs[0].stdout);
     const timings = /timings: (.*)/.exec(runs[runs.length - 1].stderr)?.[1] ?? "";
     const perTenantMs = ((wall - baseline.wall) / n) * 1000;
-    rows.push({ n, wall, cpu, load: loadavg()[0], mb, largestMb, processes, validate: validate.wall, validateMb: validate.mb, stacks: Number(stacks?.[1]), resources: Number(stacks?.[2]), perTenantMs, timings, all: runs.map((r) => r.wall) });
+    rows.push({ n, wall, cpu, stockWall, stockCpu, load: loadavg()[0], mb, largestMb, processes, validate: validate.wall, validateMb: validate.mb, stacks: Number(stacks?.[1]), resources: Number(stacks?.[2]), perTenantMs, timings, all: runs.map((r) => r.wall) });
+    console.log(`N=${n}: patched/stock cdktf synth: wall ${(wall / stockWall).toFixed(2)}× (${wall.toFixed(2)} s / ${stockWall.toFixed(2)} s), CPU ${(cpu / stockCpu).toFixed(2)}× (${cpu.toFixed(2)} s / ${stockCpu.toFixed(2)} s)`);
     console.log(`N=${n}: synth ${wall.toFixed(2)} s, cpu ${cpu.toFixed(2)} s (${runs.map((r) => r.wall.toFixed(2)).join(", ")}), ${mb.toFixed(0)} MB, ${stacks?.[1]} stacks, ${stacks?.[2]} resources; validate ${validate.wall.toFixed(2)} s; ${perTenantMs.toFixed(1)} ms/tenant; ${timings}`);
   }
 
@@ -162,16 +169,18 @@ try {
     "  Time per tenant = (median synth wall − baseline wall) / N.",
     "- `validate` column: `fleet validate` on the same directory (config reading and checking only).",
     "- `phases` come from the CLI itself (`FLEET_TIMINGS=1`): config, module load, construct (`buildFleet`), synth (`app.synth()`), table.",
+    "- Stock cdktf in the same run: each synth is followed by one with `FLEET_STOCK_SYNTH=1` (stacks/synth-patches.ts off); the ratio is",
+    "  patched / stock (below 1: the patches save time).",
     "",
     "## Numbers",
     "",
     `Baseline \`require('cdktf')\`: **${baseline.wall.toFixed(2)} s**, ${baseline.mb.toFixed(0)} MB.`,
     "",
-    "| N tenants | stacks | resources | processes | synth wall s (median) | runs (wall s) | CPU s (user+sys) | peak RSS MB, all processes (largest) | ms / tenant | validate s | load avg | phases (last run) | target |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| N tenants | stacks | resources | processes | synth wall s (median) | runs (wall s) | CPU s (user+sys) | stock cdktf wall s / CPU s | patched/stock wall (CPU) | peak RSS MB, all processes (largest) | ms / tenant | validate s | load avg | phases (last run) | target |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows.map(
       (r) =>
-        `| ${r.n} | ${r.stacks} | ${r.resources} | ${r.processes} | **${r.wall.toFixed(2)}** | ${r.all.map((w) => w.toFixed(2)).join(", ")} | ${r.cpu.toFixed(2)} | **${r.mb.toFixed(0)}** (${r.largestMb.toFixed(0)}) | ${r.perTenantMs.toFixed(1)} | ${r.validate.toFixed(2)} | ${r.load.toFixed(1)} | ${r.timings} | ${verdict(r)} |`,
+        `| ${r.n} | ${r.stacks} | ${r.resources} | ${r.processes} | **${r.wall.toFixed(2)}** | ${r.all.map((w) => w.toFixed(2)).join(", ")} | ${r.cpu.toFixed(2)} | ${r.stockWall.toFixed(2)} / ${r.stockCpu.toFixed(2)} | **${(r.wall / r.stockWall).toFixed(2)}×** (${(r.cpu / r.stockCpu).toFixed(2)}×) | **${r.mb.toFixed(0)}** (${r.largestMb.toFixed(0)}) | ${r.perTenantMs.toFixed(1)} | ${r.validate.toFixed(2)} | ${r.load.toFixed(1)} | ${r.timings} | ${verdict(r)} |`,
     ),
     "",
     `Time per tenant (incl. fixed start-up share) from N=${rows[0]?.n} to N=${rows[rows.length - 1]?.n}: ${per.map((p) => p.toFixed(1)).join(" → ")} ms.`,

@@ -26,7 +26,7 @@ function synthesize(app: App): void {
     app.synth();
   } catch (err) {
     const m = err instanceof Error ? ANNOTATION_ERROR.exec(err.message) : null;
-    if (m) throw new FleetError(`synthesis stopped by stack errors:\n${m[1].split("\n").map((l) => `  ${l}`).join("\n")}`, { cause: err });
+    if (m) throw new FleetError(`synthesis stopped by stack errors:\n${(m[1] ?? "").split("\n").map((l) => `  ${l}`).join("\n")}`, { cause: err });
     throw err;
   }
 }
@@ -124,7 +124,7 @@ export async function synth(ctx: CommandContext): Promise<number> {
   mark("table");
   for (const w of annotationsOf(manifest, WARN)) ctx.stderr.write(`⚠ ${w.stack}: ${w.message} (${w.constructPath})\n`);
   if (ctx.env.FLEET_TIMINGS === "1") {
-    const parts = marks.map(([phase, at], i) => `${phase} ${at - (i === 0 ? started : marks[i - 1][1])} ms`);
+    const parts = marks.map(([phase, at], i) => `${phase} ${at - (marks[i - 1]?.[1] ?? started)} ms`);
     ctx.stderr.write(`timings: ${parts.join(", ")}\n`);
   }
   return 0;

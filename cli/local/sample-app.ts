@@ -32,7 +32,7 @@ function copyWorkloadStacks(from: string, to: string, config: FleetConfig): void
     const stack = stackDir(workloadStackId(e.name));
     cpSync(join(from, stack), join(to, stack), { recursive: true });
     const text = readFileSync(join(from, stack, "cdk.tf.json"), "utf8");
-    for (const m of text.matchAll(/\.\.\/\.\.\/assets\/([A-Za-z0-9._/-]+)/g)) assets.add(m[1]);
+    for (const m of text.matchAll(/\.\.\/\.\.\/assets\/([A-Za-z0-9._/-]+)/g)) if (m[1]) assets.add(m[1]);
   }
   for (const a of assets) cpSync(join(from, "assets", a), join(to, "assets", a), { recursive: true });
 }

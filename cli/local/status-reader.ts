@@ -55,7 +55,7 @@ export function statusReader(d: StatusReaderDeps): StatusReader {
       await sleep(200 * (i + 1));
       s = await readStatus(env, releaseId);
     }
-    if (track && isFinal(s)) {
+    if (track && s && isFinal(s)) {
       track.final = s;
       track.finalAt = Date.now();
     } else if (track) {

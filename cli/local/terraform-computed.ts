@@ -78,7 +78,7 @@ export function computedAttributes(r: TfResource, arg: (name: string) => Json | 
 export function renderPolicyDocument(config: JsonObject): string {
   const text = (v: Json | undefined): string => (typeof v === "string" ? v : JSON.stringify(v ?? null));
   const list = (v: Json | undefined): string[] => (Array.isArray(v) ? v.map(text) : typeof v === "string" ? [v] : []);
-  const one = (xs: string[]): Json => (xs.length === 1 ? xs[0] : xs);
+  const one = (xs: string[]): Json => (xs.length === 1 && xs[0] !== undefined ? xs[0] : xs);
   const statements = (Array.isArray(config.statement) ? config.statement : []).filter(isObject).map((st) => {
     const out: JsonObject = {};
     if (typeof st.sid === "string") out.Sid = st.sid;

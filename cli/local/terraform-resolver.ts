@@ -106,7 +106,8 @@ export class Resolver {
     if (typeof v === "string") {
       if (!v.includes("${")) return v;
       const parts = splitTemplate(v);
-      if (parts.length === 1 && "expr" in parts[0]) return this.expression(parts[0].expr, where);
+      const only = parts.length === 1 ? parts[0] : undefined;
+      if (only && "expr" in only) return this.expression(only.expr, where);
       return parts.map((p) => ("literal" in p ? p.literal : this.stringOf(this.expression(p.expr, where), p.expr, where))).join("");
     }
     if (Array.isArray(v)) return v.map((x) => this.value(x, where));

@@ -3,6 +3,7 @@
  * started, and the status record the deployer wrote. Progress lines, the wait for a wave, the drill's checks
  * and the benchmark's timings all read from here.
  */
+import { BUILD_VAR } from "../../core/build-variables";
 import type { Status } from "../../core/records";
 import type { Build } from "./codebuild-server";
 import type { InvokeResult } from "./lambda-host";
@@ -15,9 +16,9 @@ export interface Delivery {
   /** When the event reached the stand-in queue. */
   readonly queuedAt?: number;
   outcome?: "start" | "drop" | "retry" | "on-failure" | "error";
-  buildId?: string;
-  reason?: string;
-  errorName?: string;
+  buildId?: string | undefined;
+  reason?: string | undefined;
+  errorName?: string | undefined;
 }
 
 export interface ReleaseTrack {
@@ -67,7 +68,7 @@ export class ChainTracker {
   }
 
   buildsFor(key: string): Build[] {
-    return this.builds.filter((b) => b.overrides.some((v) => v.name === "FLEET_RELEASE_KEY" && v.value === key));
+    return this.builds.filter((b) => b.overrides.some((v) => v.name === BUILD_VAR.releaseKey && v.value === key));
   }
 
   deliveriesFor(key: string): Delivery[] {
@@ -79,13 +80,14 @@ export class ChainTracker {
     const ds = this.deliveriesFor(t.key);
     const bs = this.buildsFor(t.key);
     if (ds.length === 0) return `${t.env} got nothing: no release event for ${t.key} reached its Lambda target (${routeHint})`;
-    if (bs.length === 0) {
-      const last = ds[ds.length - 1];
+    const last = ds[ds.length - 1];
+    const b = bs[bs.length - 1];
+    if (!b && last) {
       if (last.outcome === "drop") return `${t.env}: the handler dropped the release event: ${last.reason}`;
       if (last.outcome === "on-failure") return `${t.env}: the handler failed on every retry (${last.errorName}: ${last.reason}); the event went to the on-failure queue`;
       return `${t.env}: the handler has not started a build (last: ${last.outcome ?? "running"}${last.reason ? `: ${last.reason}` : ""})`;
     }
-    const b = bs[bs.length - 1];
+    if (!b) return `${t.env} got nothing: no release event for ${t.key} reached its Lambda target (${routeHint})`;
     if (!b.buildComplete) return `${t.env}: build ${b.id} is still running`;
     return `${t.env}: build ${b.id} ended ${b.buildStatus} without a final status record: ${b.logTail.slice(-3).join(" | ")}`;
   }

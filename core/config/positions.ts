@@ -61,10 +61,10 @@ export function locate(doc: Document, path: readonly PathSegment[]): Located {
     } else {
       return { nearest };
     }
-    if (current === null || current === undefined) return { nearest, key };
+    if (current === null || current === undefined) return key ? { nearest, key } : { nearest };
     nearest = current as Node;
   }
-  return { node: current as Node, key, nearest };
+  return { node: current as Node, nearest, ...(key ? { key } : {}) };
 }
 
 /** 1-based line and column of a node's first character (or 1:1 when the node has no range). */

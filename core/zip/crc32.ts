@@ -19,7 +19,8 @@ const TABLE = (() => {
 
 export function crc32Table(data: Uint8Array, initial = 0): number {
   let c = ~initial >>> 0;
-  for (let i = 0; i < data.length; i++) c = TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  // In range by construction (i < length; a byte masked to 0–255): the `?? 0` never applies.
+  for (let i = 0; i < data.length; i++) c = (TABLE[(c ^ (data[i] ?? 0)) & 0xff] ?? 0) ^ (c >>> 8);
   return ~c >>> 0;
 }
 
@@ -29,12 +30,12 @@ export const crc32: Crc32 = native ? (data, initial = 0) => native(data, initial
 
 function gf2Times(mat: Uint32Array, vec: number): number {
   let sum = 0;
-  for (let i = 0; vec !== 0; i++, vec >>>= 1) if (vec & 1) sum ^= mat[i];
+  for (let i = 0; vec !== 0; i++, vec >>>= 1) if (vec & 1) sum ^= mat[i] ?? 0; // i < 32: vec has 32 bits
   return sum >>> 0;
 }
 
 function gf2Square(square: Uint32Array, mat: Uint32Array): void {
-  for (let n = 0; n < 32; n++) square[n] = gf2Times(mat, mat[n]);
+  for (let n = 0; n < 32; n++) square[n] = gf2Times(mat, mat[n] ?? 0); // both matrices have 32 rows
 }
 
 /** CRC of A‖B from crc(A), crc(B) and the length of B. */

@@ -73,5 +73,5 @@ export function clusterStacks(inputs: readonly ClusterInput[], identityOf: (stac
     if (found) found.stacks.push(input.stack);
     else byKey.set(key, { stacks: [input.stack], lines, ownLines: input.lines });
   }
-  return [...byKey.values()].sort((a, b) => b.stacks.length - a.stacks.length || a.stacks[0].localeCompare(b.stacks[0]));
+  return [...byKey.values()].sort((a, b) => b.stacks.length - a.stacks.length || (a.stacks[0] ?? "").localeCompare(b.stacks[0] ?? ""));
 }

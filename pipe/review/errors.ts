@@ -8,7 +8,7 @@ import { FleetError } from "../../core/errors";
 export class PlanFileError extends FleetError {
   constructor(readonly problems: readonly { file: string; message: string }[]) {
     super(
-      problems.length === 1
+      problems.length === 1 && problems[0]
         ? `${problems[0].file}: ${problems[0].message}`
         : `${problems.length} plan files could not be read:\n` + problems.map((p) => `  ${p.file}: ${p.message}`).join("\n"),
     );

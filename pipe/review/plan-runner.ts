@@ -67,6 +67,7 @@ export async function planStacks(o: PlanOptions): Promise<StackSummary[]> {
       while (next < o.stacks.length) {
         const i = next++;
         const stack = o.stacks[i];
+        if (stack === undefined) break;
         o.log(`planning ${stack}`);
         results[i] = await planOne(stack, join(o.stacksDir, stack), o, env, scratch);
       }

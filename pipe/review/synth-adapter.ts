@@ -19,7 +19,9 @@ export interface RunResult {
 /** Runs argv in cwd; never throws on a non-zero exit (the caller decides). Output is capped at 1 MB. */
 export function run(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const [file, ...args] = argv;
+    if (file === undefined) return resolve({ code: 127, stdout: "", stderr: "no command to run (an empty argv)" });
+    const child = spawn(file, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     const cap = (s: string, d: Buffer) => (s.length > 1_000_000 ? s : s + d.toString("utf8"));
