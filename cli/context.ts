@@ -1,6 +1,8 @@
 /** What a command gets from the outside world; tests pass their own. */
 export interface Output {
   write(text: string): unknown;
+  /** True for a terminal (process.stdout/stderr set it): colour and progress lines only there. */
+  readonly isTTY?: boolean;
 }
 
 export interface CommandContext {

@@ -1,5 +1,5 @@
 /**
- * The few grammars every part of the fleet agrees on (DESIGN.md §3, §4). Kept in one place so that the
+ * The few grammars every part of the fleet agrees on. Kept in one place so that the
  * config validator, the key parser, the IAM policies and the event patterns cannot drift apart.
  */
 
@@ -16,7 +16,7 @@ export const REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 export const BUCKET_RE = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /**
- * SemVer 2.0 without build metadata: `+` is not key-safe (DESIGN.md §4).
+ * SemVer 2.0 without build metadata: `+` is not key-safe.
  * From semver.org's recommended expression, with the build part removed.
  */
 export const VERSION_RE =

@@ -1,9 +1,9 @@
 /**
- * The S3 client of the pipe and of `fleet publish|release`. Credentials (reference §5): with
+ * The S3 client of the pipe and of `fleet publish|release`. Credentials: with
  * `AWS_OIDC_ROLE_ARN`, the step's Bitbucket OIDC token is exchanged for the role (no keys anywhere);
  * without it, static keys from the given environment, else the SDK's default chain (profile, web identity
  * file, instance role). Endpoints and
- * region come from the standard AWS_* settings, plus FLEET_S3_FORCE_PATH_STYLE (DESIGN.md §8).
+ * region come from the standard AWS_* settings, plus FLEET_S3_FORCE_PATH_STYLE.
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { fromWebToken } from "@aws-sdk/credential-providers";

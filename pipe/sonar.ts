@@ -1,6 +1,6 @@
 /**
- * The SonarQube quality gate, as SonarSource's own gate action and Bitbucket pipe check it
- * (reference §6.2): read the scanner's report-task.txt, poll the compute-engine task until it is
+ * The SonarQube quality gate, as SonarSource's own gate action and Bitbucket pipe check it:
+ * read the scanner's report-task.txt, poll the compute-engine task until it is
  * processed, then ask for the project status of exactly that analysis. Three different failures get three
  * different messages, because they need different fixes: a red gate (fix the code), a failed analysis
  * (look at the server's background task) and a timeout (the server is slow or stuck).

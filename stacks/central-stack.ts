@@ -18,6 +18,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import type { FleetConfig } from "../core/config/schema";
 import { FleetStack, configureStack } from "./base";
+import { addCentralOutputs } from "./central-outputs";
 import { SecureBucket } from "./secure-bucket";
 import type { SharedFile } from "./assets";
 import { RolloutController } from "./rollout-controller";
@@ -92,7 +93,7 @@ export class CentralStack extends FleetStack {
     new S3BucketNotification(this, "artifacts-eventbridge", { bucket: artifacts.bucket.id, eventbridge: true });
 
     // --- Uploader (Bitbucket OIDC) -----------------------------------------------------------------------
-    new IamOpenidConnectProvider(this, "bitbucket-oidc", {
+    const oidc = new IamOpenidConnectProvider(this, "bitbucket-oidc", {
       url: `https://${bitbucketIssuer(c.bitbucket.workspace)}`,
       clientIdList: [bitbucketAudience(c.bitbucket.workspaceUuid)],
     });
@@ -137,6 +138,8 @@ export class CentralStack extends FleetStack {
       const role = new IamRole(this, `state-role-${e.name}`, { name: stateRoleName(e.name), assumeRolePolicy: policyJson(stateRoleTrust(e)) });
       new IamRolePolicy(this, `state-role-${e.name}-policy`, { name: "workload-state", role: role.name, policy: policyJson(stateRolePolicy(config, workloadStackId(e.name))) });
     }
+
+    addCentralOutputs(this, { uploaderRoleArn: uploader.arn, reviewerRoleArn: reviewer.arn, oidcProviderArn: oidc.arn, bucketName: artifacts.bucket.bucket, bucketArn: artifacts.bucket.arn, region: c.region, envs });
   }
 
   private forwardRule(config: FleetConfig, e: EnvFacts, forwarderArn: string): void {

@@ -1,4 +1,4 @@
-/** EventBridge event patterns as typed objects (aws-event-chain.md §2): fields AND, array values OR. */
+/** EventBridge event patterns as typed objects: fields AND, array values OR. */
 
 type PrefixMatcher = { readonly prefix: string };
 

@@ -1,10 +1,10 @@
 /**
- * A real local AWS for tests: a moto server on a free loopback port (DESIGN.md §7). Each test file starts
- * its own and stops it. Where moto is missing the tests skip with the reason printed, except in CI
+ * A real local AWS for tests: a moto server on a free loopback port, run by FLEET_PYTHON (a virtualenv's
+ * python) or python3. Each test file starts its own and stops it. Where moto is missing the tests skip with the reason printed, except in CI
  * (`FLEET_REQUIRE_MOTO=1`), where a missing moto fails.
  */
 import { spawnSync } from "node:child_process";
-import { startLocalAws } from "../../cli/local/moto";
+import { MOTO_INSTALL_HINT, pythonFrom, startLocalAws } from "../../cli/local/moto";
 
 export { freePort } from "../../cli/local/moto";
 
@@ -16,10 +16,12 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
+const python = pythonFrom(process.env);
+
 const probe = (() => {
-  const r = spawnSync("python3", ["-c", "import moto.server"], { encoding: "utf8" });
-  if (r.error) return { ok: false, reason: `python3 not found (${r.error.message})` };
-  if (r.status !== 0) return { ok: false, reason: `moto is not installed for python3: pip install "moto[server]" (${r.stderr.trim().split("\n").pop()})` };
+  const r = spawnSync(python, ["-c", "import moto.server"], { encoding: "utf8" });
+  if (r.error) return { ok: false, reason: `${python} not found (${r.error.message})` };
+  if (r.status !== 0) return { ok: false, reason: `moto is not installed for ${python}: ${MOTO_INSTALL_HINT} (${r.stderr.trim().split("\n").pop()})` };
   return { ok: true, reason: "" };
 })();
 
@@ -47,7 +49,7 @@ export function describeWithMoto(name: string, fn: () => void): void {
  * moto when the test process dies) and returns the environment SDK clients and child processes need.
  */
 export async function startMoto(options: { region?: string } = {}): Promise<Moto> {
-  const aws = await startLocalAws();
+  const aws = await startLocalAws({ python });
   const env = {
     AWS_ENDPOINT_URL: aws.endpoint,
     AWS_REGION: options.region ?? "eu-west-1",

@@ -94,7 +94,7 @@ describe("Function: decide (start)", () => {
     // Act
     const input = startInput(event);
 
-    // Assess: whether or not EventBridge URL-encodes keys (aws-event-chain.md §1, VERIFY), ours are unchanged.
+    // Assess: whether or not EventBridge URL-encodes keys, ours are unchanged.
     expect(key.split("/").map(encodeURIComponent).join("/")).toBe(key);
     expect(input.environmentVariablesOverride).toEqual([
       { name: "FLEET_RELEASE_KEY", value: key, type: "PLAINTEXT" },

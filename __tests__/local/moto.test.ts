@@ -1,6 +1,6 @@
 import { chmodSync } from "node:fs";
 import { join } from "node:path";
-import { checkMotoInstalled } from "../../cli/local/moto";
+import { checkMotoInstalled, pythonFrom } from "../../cli/local/moto";
 import { removeDir, tempDir, writeTree } from "../helpers/fs";
 
 describe("Local AWS prerequisites", () => {
@@ -18,7 +18,13 @@ describe("Local AWS prerequisites", () => {
     const act = () => checkMotoInstalled(join(dir, "python-without-moto"));
 
     // Assess
-    expect(act).toThrow('fleet local needs moto (the local AWS) for ' + join(dir, "python-without-moto") + ': pip install "moto[server]" (import failed: ModuleNotFoundError: No module named \'moto\')');
+    expect(act).toThrow('fleet local needs moto (the local AWS) for ' + join(dir, "python-without-moto") + ': python3 -m venv ~/.venvs/fleet-moto && ~/.venvs/fleet-moto/bin/pip install "moto[server]", then export FLEET_PYTHON=~/.venvs/fleet-moto/bin/python (import failed: ModuleNotFoundError: No module named \'moto\')');
+  });
+
+  it("FLEET_PYTHON names the interpreter (a virtualenv's python); unset or empty means python3", () => {
+    expect(pythonFrom({ FLEET_PYTHON: "/opt/venv/bin/python" })).toBe("/opt/venv/bin/python");
+    expect(pythonFrom({ FLEET_PYTHON: " " })).toBe("python3");
+    expect(pythonFrom({})).toBe("python3");
   });
 
   it("says that python itself is missing", () => {
@@ -26,6 +32,6 @@ describe("Local AWS prerequisites", () => {
     const act = () => checkMotoInstalled(join(dir, "no-such-python"));
 
     // Assess
-    expect(act).toThrow(/python3 with moto .* was not found .* Install Python 3, then pip install "moto\[server\]"/);
+    expect(act).toThrow(/Python with moto .* was not found .* Install Python 3, then python3 -m venv .* export FLEET_PYTHON=/);
   });
 });

@@ -128,6 +128,10 @@ describeWithMoto("pipe entry (run) end to end", () => {
     expect(out).not.toContain(sonar.token); // not even the scanner's own output, not with DEBUG
     expect(result).toMatchObject({ ok: true, mode: "publish", app: "payments-api", version: "3.1.0-build.7", artifactKey: "artifacts/payments-api/3.1.0-build.7/payments-api-3.1.0-build.7.zip", gate: { lint: "passed", test: "passed", sonar: "passed", sonarAnalysisId: "a-ok" } });
     expect(result.releases.map((r) => r.env)).toEqual(["alpha"]);
+    // The next commands of the step read version, key and SHA-256 from outputs.env.
+    const outputs = readFileSync(join(env.BITBUCKET_PIPE_STORAGE_DIR ?? "", "outputs.env"), "utf8");
+    expect(outputs).toContain(`FLEET_VERSION=3.1.0-build.7\nFLEET_BUCKET=${BUCKET}\nFLEET_ARTIFACT_KEY=${result.artifactKey}\n`);
+    expect(outputs).toContain(`FLEET_SHA256=${result.sha256}\n`);
     const manifest = ManifestSchema.parse(JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: result.manifestKey! }))).Body!.transformToString()));
     expect(manifest).toMatchObject({ commit: env.BITBUCKET_COMMIT, buildNumber: "7", branch: "main", sha256: result.sha256, gate: { sonar: "passed", sonarProjectKey: "acme_app" } });
     expect(await keys("releases/alpha/payments-api/3.1.0-build.7/")).toHaveLength(1);

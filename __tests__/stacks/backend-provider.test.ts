@@ -1,4 +1,4 @@
-/** Every stack's backend and provider (DESIGN.md §5), read from the synthesized JSON. */
+/** Every stack's backend and provider, read from the synthesized JSON. */
 import { type SynthesizedFleet, sampleFleet, synthFleet } from "./fixture";
 
 describe("Stacks: backend and provider", () => {

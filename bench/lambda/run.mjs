@@ -1,4 +1,4 @@
-// Benchmark of the assets_tracker bundle (issue 3): size, cold start, per-event overhead. Each figure is
+// Benchmark of the assets_tracker bundle: size, cold start, per-event overhead. Each figure is
 // set against a named baseline measured in the same run, on the same machine:
 //   1. zipped size of dist/lambdas/assets_tracker/index.js (zip CLI, argv array)  vs the 100 KB target,
 //      with what is in it (esbuild metafile of the same build options as scripts/build.mjs);

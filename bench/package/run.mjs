@@ -1,5 +1,5 @@
 // Benchmark of `fleet package` (pipe/zip) against Info-ZIP `zip -r -q -X`, and of the pipe's publish
-// against one plain PutObject, as issue 4 asks. Plain Node ESM; runs the built CLI (npm run bench:package
+// against one plain PutObject. Plain Node ESM; runs the built CLI (npm run bench:package
 // builds first). Method: one generated tree (~200 MB, ~20,000 files), the two zip tools alternating
 // (order swapped every round), median of ROUNDS wall times, sizes, `unzip -t`, and determinism (same tree
 // after every mtime changed → same SHA-256). Publish: moto server on 127.0.0.1, median of 3.
@@ -101,7 +101,7 @@ async function freePort() {
 }
 
 async function publishBench(zipFile, sha256, files) {
-  const probe = spawnSync("python3", ["-c", "import moto.server"]);
+  const probe = spawnSync(process.env.FLEET_PYTHON || "python3", ["-c", "import moto.server"]);
   if (probe.status !== 0) return { skipped: "moto is not installed for python3" };
   const { build } = await import("esbuild");
   // Inside node_modules so that the bundle resolves the SDK from this checkout.
@@ -112,7 +112,7 @@ async function publishBench(zipFile, sha256, files) {
   const { publishArtifact, createS3 } = require(bundle);
   const { CreateBucketCommand, PutObjectCommand } = require("@aws-sdk/client-s3");
   const port = await freePort();
-  const moto = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+  const moto = spawn(process.env.FLEET_PYTHON || "python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
   const env = { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench", FLEET_S3_FORCE_PATH_STYLE: "true" };
   try {
     for (let i = 0; i < 100; i++) {

@@ -9,23 +9,15 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError } from "../../core/errors";
 import { parse } from "../args";
+import { localSpec } from "../specs/local";
 import type { CommandContext } from "../context";
+import { pythonFrom } from "../local/moto";
 import { runLocal } from "../local/run";
 import { prepareScenario } from "../local/scenarios/load";
 import { status } from "./status";
 
 export async function local(ctx: CommandContext): Promise<number> {
-  const { values } = parse("local", ctx.argv, {
-    drill: { type: "boolean", default: false },
-    dir: { type: "string", default: "environments" },
-    timeout: { type: "string", default: "90" },
-    keep: { type: "boolean", default: false },
-    version: { type: "string" },
-    quiet: { type: "boolean", default: false },
-    report: { type: "string" },
-    "apply-command": { type: "string" },
-    scenario: { type: "string" },
-  });
+  const { values } = parse(localSpec, ctx.argv);
   if (values.scenario !== undefined) {
     const clash = (["drill", "apply-command", "version"] as const).filter((f) => values[f] !== undefined && values[f] !== false);
     if (clash.length > 0) throw new UsageError(`--scenario cannot be combined with ${clash.map((f) => `--${f}`).join(", ")}: the scenario file says what is released and what fails`);
@@ -62,6 +54,7 @@ export async function local(ctx: CommandContext): Promise<number> {
     out: ctx.stdout,
     waveTimeoutSeconds: timeout,
     keepWorkDir: values.keep,
+    python: pythonFrom(ctx.env),
     quiet: values.quiet,
     ...(applyCommand ? { applyCommand } : {}),
     ...(values.version ? { version: values.version } : {}),

@@ -9,21 +9,16 @@ import { summarizePlanFiles } from "../../pipe/review/load-plans";
 import { renderMarkdown } from "../../pipe/review/render-markdown";
 import { reviewJson } from "../../pipe/review/review-json";
 import { buildReview } from "../../pipe/review/review-model";
-import { parse } from "../args";
+import { outputFormat, parse } from "../args";
+import { reviewSpec } from "../specs/review";
 import type { CommandContext } from "../context";
 
 export async function review(ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parse(
-    "review",
-    ctx.argv,
-    { plans: { type: "string", multiple: true }, format: { type: "string", default: "markdown" }, budget: { type: "string" } },
-    true,
-  );
+  const { values, positionals } = parse(reviewSpec, ctx.argv);
   // `--plans a.json b.json dir/` reads naturally, so positionals after --plans count as plans too.
   const paths = [...(values.plans ?? []), ...positionals];
   if (paths.length === 0) throw new UsageError("fleet review: --plans <file|dir>... is required (terraform show -json outputs, or directories of them)");
-  const format = values.format;
-  if (format !== "markdown" && format !== "json") throw new UsageError(`fleet review: --format must be markdown or json, got ${JSON.stringify(format)}`);
+  const format = outputFormat("review", values, ["markdown", "json"]);
   let budget: number | undefined;
   if (values.budget !== undefined) {
     budget = Number(values.budget);

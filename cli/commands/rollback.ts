@@ -14,20 +14,8 @@ import { parse } from "../args";
 import type { CommandContext } from "../context";
 import { openRollouts } from "../rollout/context";
 
-const USAGE = `Usage: fleet rollback --app A --to <env|wave:N|failed>... [--version V] [--reason TEXT] [--dir environments] [--bucket B]
-  --to        environments, wave:N, or failed (every environment whose newest release failed or was refused)
-  --version   release this version to every target (default: each target's last good version)
-  --reason    recorded in the release objects
-  --dir       the environments directory (default environments)
-  --bucket    the central bucket (default: central.artifactBucket of fleet.yaml)
-Releases are written with allowDowngrade; all or nothing, like fleet release.
-`;
-
 export async function rollback(ctx: CommandContext): Promise<number> {
-  if (ctx.argv.includes("--help") || ctx.argv.includes("-h")) {
-    ctx.stdout.write(USAGE);
-    return 0;
-  }
+  // --help is answered from cli/specs/rollback.ts by cli/main.ts.
   const { values, positionals } = parse(
     "rollback",
     ctx.argv,

@@ -7,11 +7,12 @@ import { relative, resolve } from "node:path";
 import { FleetError } from "../../core/errors";
 import { editorJsonSchemaText } from "../../core/config/json-schema";
 import { parse } from "../args";
+import { schemaSpec } from "../specs/schema";
 import { writeOutputFile } from "../output-file";
 import type { CommandContext } from "../context";
 
 export async function schema(ctx: CommandContext): Promise<number> {
-  const { values } = parse("schema", ctx.argv, { out: { type: "string", default: "environments/schema.json" }, check: { type: "boolean", default: false } });
+  const { values } = parse(schemaSpec, ctx.argv);
   const out = resolve(ctx.cwd, values.out);
   const shown = relative(ctx.cwd, out) || out;
   const text = editorJsonSchemaText();

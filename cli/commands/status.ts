@@ -19,7 +19,9 @@ import { parseKey } from "../../core/keys";
 import { BUCKET_RE, NAME_RE } from "../../core/patterns";
 import type { Status } from "../../core/records";
 import { compareReleaseIds } from "../../core/version";
-import { parse } from "../args";
+import { outputFormat, parse } from "../args";
+import { progressLine } from "../progress-line";
+import { statusSpec } from "../specs/status";
 import { loadFleet } from "../../core/config/loader";
 import { currentRollout, writeStatusPage } from "./status-html";
 import type { CommandContext } from "../context";
@@ -85,33 +87,10 @@ async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) =
   return out;
 }
 
-export const STATUS_USAGE = [
-  "Usage: fleet status [--app A] [--format table|json|html] [--out FILE] [--dir environments] [--bucket B]",
-  "",
-  "What runs where, what failed and who lags, from the status records in the central bucket.",
-  "--format html writes the status page (one self-contained HTML file) to --out FILE, or to stdout.",
-  "",
-  "Exit codes:",
-  "  0  every environment's newest release succeeded, was skipped, is in progress, or none was released",
-  "  1  an environment's newest release failed or was refused (named on stderr), or the bucket could not be read",
-  "  2  bad usage",
-  "",
-].join("\n");
-
 export async function status(ctx: CommandContext): Promise<number> {
-  if (ctx.argv.includes("--help") || ctx.argv.includes("-h")) {
-    ctx.stdout.write(STATUS_USAGE);
-    return 0;
-  }
-  const { values } = parse("status", ctx.argv, {
-    app: { type: "string" },
-    format: { type: "string", default: "table" },
-    dir: { type: "string", default: "environments" },
-    bucket: { type: "string" },
-    out: { type: "string" },
-  });
-  if (values.format !== "table" && values.format !== "json" && values.format !== "html") throw new UsageError(`fleet status: --format must be table, json or html, got ${JSON.stringify(values.format)}`);
-  if (values.out !== undefined && values.format !== "html") throw new UsageError(`fleet status: --out writes the status page: use it with --format html`);
+  const { values } = parse(statusSpec, ctx.argv);
+  const format = outputFormat("status", values, ["table", "json", "html"]);
+  if (values.out !== undefined && format !== "html") throw new UsageError(`fleet status: --out writes the status page: use it with --format html`);
   if (values.app !== undefined && !NAME_RE.test(values.app)) throw new UsageError(`fleet status: --app ${JSON.stringify(values.app)} is not an app name (${NAME_RE.source})`);
   if (values.bucket !== undefined && !BUCKET_RE.test(values.bucket)) throw new UsageError(`fleet status: --bucket ${JSON.stringify(values.bucket)} is not a bucket name`);
   const warn = (line: string) => ctx.stderr.write(`${line}\n`);
@@ -129,6 +108,7 @@ export async function status(ctx: CommandContext): Promise<number> {
   const app = values.app ?? fleet!.app.name;
   const s3 = s3Client(ctx.env, fleet?.central.region);
 
+  progressLine(ctx, `reading the records of ${app} in s3://${bucket} …`);
   try {
     const [statusKeys, artifactKeys] = await Promise.all([listKeys(s3, bucket, "status/"), listKeys(s3, bucket, `artifacts/${app}/`)]);
 
@@ -161,8 +141,8 @@ export async function status(ctx: CommandContext): Promise<number> {
       records: perEnv.flat(),
       knownVersions,
     });
-    if (values.format === "html") writeStatusPage(ctx, { status: result, fleet, source: `s3://${bucket}`, rollout: await currentRollout(s3, bucket, app, warn), out: values.out });
-    else if (values.format === "json") ctx.stdout.write(JSON.stringify({ bucket, ...result }, null, 2) + "\n");
+    if (format === "html") writeStatusPage(ctx, { status: result, fleet, source: `s3://${bucket}`, rollout: await currentRollout(s3, bucket, app, warn), out: values.out });
+    else if (format === "json") ctx.stdout.write(JSON.stringify({ bucket, ...result }, null, 2) + "\n");
     else ctx.stdout.write(formatFleetStatusTable(result, `s3://${bucket}`));
     const failing = failingEnvironments(result);
     if (failing.length === 0) return 0;

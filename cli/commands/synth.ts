@@ -9,7 +9,9 @@ import { join, relative, resolve } from "node:path";
 import type { App } from "cdktf";
 import { ConfigError, FleetError, UsageError, formatIssue } from "../../core/errors";
 import type { FleetConfig } from "../../core/config/schema";
-import { parse, splitList } from "../args";
+import { outputFormat, parse, splitList } from "../args";
+import { progressLine } from "../progress-line";
+import { synthSpec } from "../specs/synth";
 import { readFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
 import { annotationsOf, formatTable, readRow, sortRows, type SynthManifest } from "../synth-report";
@@ -49,17 +51,11 @@ function parseJobs(value: string | undefined): number | undefined {
 }
 
 export async function synth(ctx: CommandContext): Promise<number> {
-  const { values } = parse("synth", ctx.argv, {
-    dir: { type: "string", default: "environments" },
-    out: { type: "string", default: "cdktf.out" },
-    only: { type: "string" },
-    jobs: { type: "string" },
-    // Internal: set by a parent `fleet synth` for a shard process (not a user option).
-    "internal-shard": { type: "string" },
-  });
+  const { values } = parse(synthSpec, ctx.argv);
   const outdir = resolve(ctx.cwd, values.out);
   if (values["internal-shard"] !== undefined) return synthShard(outdir, resolve(ctx.cwd, values["internal-shard"]));
 
+  const format = outputFormat("synth", values, ["table", "json"]);
   const only = splitList("only", values.only);
   const jobsFlag = parseJobs(values.jobs);
   const started = Date.now();
@@ -91,6 +87,7 @@ export async function synth(ctx: CommandContext): Promise<number> {
   const selected = only ? known.filter((n) => only.includes(n)) : known;
   const cli = builtCli(repoRoot());
   const shards = planShards(selected, cli ? (jobsFlag ?? autoJobs(selected.length)) : 1);
+  progressLine(ctx, `synthesizing central and ${selected.length} environment${selected.length === 1 ? "" : "s"}${shards.length > 1 ? ` in ${shards.length} processes` : ""} …`);
   const assets = prepareAssets(outdir);
   // Children first, so that they run while this process builds and synthesizes central and shard 0.
   const children: ShardRun[] = shards
@@ -114,14 +111,17 @@ export async function synth(ctx: CommandContext): Promise<number> {
   }
 
   const rows = sortRows(Object.values(manifest.stacks).map((s) => readRow(outdir, s.name, s.synthesizedStackPath)));
-  ctx.stdout.write(formatTable(rows));
-  mark("table");
   const total = rows.reduce((n, r) => n + r.resources, 0);
   const shownOut = relative(ctx.cwd, outdir) || ".";
-  const processes = shards.length > 1 ? `, ${shards.length} processes` : "";
-  ctx.stdout.write(
-    `✔ ${rows.length} stacks, ${total} resources → ${shownOut.startsWith("..") ? outdir : shownOut} (${((Date.now() - started) / 1000).toFixed(1)} s${processes})\n`,
-  );
+  const seconds = (Date.now() - started) / 1000;
+  if (format === "json") {
+    ctx.stdout.write(JSON.stringify({ out: outdir, stacks: rows, resources: total, seconds, processes: shards.length }, null, 2) + "\n");
+  } else {
+    ctx.stdout.write(formatTable(rows));
+    const processes = shards.length > 1 ? `, ${shards.length} processes` : "";
+    ctx.stdout.write(`✔ ${rows.length} stacks, ${total} resources → ${shownOut.startsWith("..") ? outdir : shownOut} (${seconds.toFixed(1)} s${processes})\n`);
+  }
+  mark("table");
   for (const w of annotationsOf(manifest, WARN)) ctx.stderr.write(`⚠ ${w.stack}: ${w.message} (${w.constructPath})\n`);
   if (ctx.env.FLEET_TIMINGS === "1") {
     const parts = marks.map(([phase, at], i) => `${phase} ${at - (marks[i - 1]?.[1] ?? started)} ms`);

@@ -1,10 +1,11 @@
 /**
- * `fleet validate [--dir environments]`: every rule of DESIGN.md §3 over every file; exit 0 with a
+ * `fleet validate [--dir environments]`: every rule of the fleet configuration over every file; exit 0 with a
  * one-line summary, or exit 1 with every problem at once (ConfigError, printed by cli/main.ts).
  */
 import { ConfigError, formatIssue } from "../../core/errors";
 import type { FleetConfig } from "../../core/config/schema";
 import { parse } from "../args";
+import { validateSpec } from "../specs/validate";
 import { readFleet } from "../../core/config/loader";
 import type { CommandContext } from "../context";
 
@@ -20,7 +21,7 @@ export function summary(config: FleetConfig): string {
 }
 
 export async function validate(ctx: CommandContext): Promise<number> {
-  const { values } = parse("validate", ctx.argv, { dir: { type: "string", default: "environments" } });
+  const { values } = parse(validateSpec, ctx.argv);
   const result = readFleet(values.dir, { cwd: ctx.cwd });
   for (const w of result.warnings) ctx.stderr.write(`⚠ ${formatIssue(w)}\n`);
   if (!result.config) throw new ConfigError(result.issues);

@@ -4,7 +4,7 @@
  */
 import { FleetError } from "../../core/errors";
 
-/** moto (the local AWS) is not installed for python3, or does not start. */
+/** moto (the local AWS) is not installed for the chosen Python (FLEET_PYTHON or python3), or does not start. */
 export class MotoUnavailableError extends FleetError {}
 
 /** The synthesized stacks cannot be provisioned locally (a reference that does not resolve, a bad value). */

@@ -33,6 +33,8 @@ export interface LocalRunOptions {
   readonly keepWorkDir?: boolean;
   /** Build processes at once on this machine. @default 4 */
   readonly maxBuilds?: number;
+  /** The Python that runs moto (FLEET_PYTHON). @default python3 */
+  readonly python?: string;
   /** Handler containers alive at once. @default 8 */
   readonly maxContainers?: number;
   /** Called with the synthesized output before provisioning: tests break the routing here to see the run fail as AWS would. */

@@ -1,5 +1,5 @@
 /**
- * The local AWS of `fleet local`: a moto server (DESIGN.md §7) on a free loopback port, started and stopped
+ * The local AWS of `fleet local`: a moto server (a local emulation of the AWS APIs) on a free loopback port, started and stopped
  * by the run, and credentials for any account id in it. moto maps the keys that STS AssumeRole returns to
  * the account of the assumed role, so "being in account X" locally is the same call as in AWS:
  * AssumeRole into `arn:aws:iam::X:role/...`.
@@ -25,12 +25,23 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
-export const MOTO_INSTALL_HINT = 'pip install "moto[server]"';
+/**
+ * A virtualenv, because current Debian, Ubuntu and Homebrew Pythons refuse a system-wide `pip install`
+ * (PEP 668, "externally-managed-environment").
+ */
+export const MOTO_INSTALL_HINT =
+  'python3 -m venv ~/.venvs/fleet-moto && ~/.venvs/fleet-moto/bin/pip install "moto[server]", then export FLEET_PYTHON=~/.venvs/fleet-moto/bin/python';
 
-/** Checks that `python3 -m moto.server` can run; throws with the install hint when it cannot. */
+/** The Python that runs moto: FLEET_PYTHON (a virtualenv's python), else python3 from PATH. */
+export function pythonFrom(env: Readonly<Record<string, string | undefined>>): string {
+  const chosen = env.FLEET_PYTHON?.trim();
+  return chosen === undefined || chosen === "" ? "python3" : chosen;
+}
+
+/** Checks that `<python> -m moto.server` can run; throws with the install hint when it cannot. */
 export function checkMotoInstalled(python = "python3"): void {
   const r = spawnSync(python, ["-c", "import moto.server"], { encoding: "utf8" });
-  if (r.error) throw new MotoUnavailableError(`fleet local needs python3 with moto (the local AWS): ${python} was not found (${r.error.message}). Install Python 3, then ${MOTO_INSTALL_HINT}`);
+  if (r.error) throw new MotoUnavailableError(`fleet local needs Python with moto (the local AWS): ${python} was not found (${r.error.message}). Install Python 3, then ${MOTO_INSTALL_HINT}`);
   if (r.status !== 0) {
     const last = r.stderr.trim().split("\n").pop() ?? "";
     throw new MotoUnavailableError(`fleet local needs moto (the local AWS) for ${python}: ${MOTO_INSTALL_HINT} (import failed: ${last})`);

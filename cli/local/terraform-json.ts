@@ -63,7 +63,7 @@ function providerPlacements(stack: TfStack): Map<string, Placement> {
     const fromRole = roleArn ? /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(roleArn)?.[1] : undefined;
     const account = typeof allowed === "string" ? allowed : fromRole;
     if (!region || !account) {
-      throw new ProvisionError(`${stack.file}: provider ${alias} has no ${!region ? "region" : "account (allowed_account_ids or assume_role.role_arn)"}: every AWS provider must say where it acts (DESIGN.md §5)`);
+      throw new ProvisionError(`${stack.file}: provider ${alias} has no ${!region ? "region" : "account (allowed_account_ids or assume_role.role_arn)"}: every AWS provider must say where it acts`);
     }
     out.set(alias, { account, region });
   }

@@ -80,9 +80,9 @@ interface Provisioned {
 
 /** Starts moto while the fleet synthesizes (they overlap), then creates what the stacks describe. */
 async function provisionLocalAws({ options, work, progress, clock, cleanups }: OpenContext): Promise<Provisioned> {
-  checkMotoInstalled();
+  checkMotoInstalled(options.python);
   progress.step("starting the local AWS (moto server) …");
-  const awsStarting = startLocalAws();
+  const awsStarting = startLocalAws(options.python === undefined ? {} : { python: options.python });
   awsStarting.catch(() => undefined);
 
   const synthOut = join(work, "cdktf.out");

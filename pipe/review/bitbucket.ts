@@ -1,5 +1,5 @@
 /**
- * Publishing the review to Bitbucket Cloud (plan-review.md §4):
+ * Publishing the review to Bitbucket Cloud:
  * - one sticky pull-request comment: all comment pages are read (`pagelen=100`, following `next`),
  *   deleted comments skipped, ours found by the visible marker line AND its author (the token's own
  *   user, from `GET /user`), then edited in place (`PUT`) or created (`POST`). Needs a token.

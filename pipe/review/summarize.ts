@@ -65,7 +65,7 @@ export interface StackSummary {
   readonly status: "changes" | "no-changes" | "errored";
   /**
    * SHA-256 of the plan JSON as read: recorded in the detail file so that an apply can check that it
-   * applies what was reviewed (plan-review.md §5).
+   * applies what was reviewed.
    */
   readonly planSha256?: string;
   /** Synth diff only: the whole stack is new in this pull request, or gone from it. */
