@@ -4,11 +4,13 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { statusKey } from "../../core/keys";
 import { runApply } from "../../deployer/apply";
 import { deploy, type DeployPorts } from "../../deployer/deploy";
 import { CentralBucket } from "../../deployer/s3-store";
-import { describeWithMoto } from "../helpers/moto";
+import { DeployedVersionParameter } from "../../deployer/ssm-store";
+import { describeWithMoto, freePort } from "../helpers/moto";
 import { APP, BUCKET, deployedVersion, markerCommand, setDeployedVersion } from "./fixtures";
 import { inProcessDeploys, nodeCommand } from "./in-process-kit";
 
@@ -201,5 +203,24 @@ describeWithMoto("deploy() in process: how a deploy ends", () => {
     expect(outcome).toEqual({ result: "succeeded", exitCode: 1, message: "succeeded, but the status record could not be written: AccessDenied: not allowed" });
     expect(log.err).toEqual([`✖ deploy ${env} 1.0.0: ${outcome.message}`]);
     expect(await deployedVersion(kit.aws().ssm, env)).toBe("1.0.0");
+  });
+
+  it("fails, naming the parameter, when the deployed version cannot be read; nothing is applied", async () => {
+    // Prepare: an SSM that does not answer
+    const env = "inproc-nossm";
+    const marker = kit.path("nossm.marker");
+    const p = await kit.release(env, "1.0.0");
+    const config = kit.configOf(env, p, { FLEET_APPLY_COMMAND: markerCommand(marker) });
+    const deaf = new SSMClient({ endpoint: `http://127.0.0.1:${await freePort()}`, region: "eu-west-1", maxAttempts: 1, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const { ports, log } = kit.portsOf(config, { deployedVersion: new DeployedVersionParameter(deaf, config.deployedVersionParameter) });
+    // Act
+    const outcome = await deploy(config, kit.workIn("nossm-work"), ports);
+    deaf.destroy();
+    // Assess
+    expect(outcome.result).toBe("failed");
+    expect(outcome.message).toMatch(new RegExp(`^could not read parameter /fleet/${env}/${APP}/deployed-version: .*ECONNREFUSED`));
+    expect(log.err).toEqual([`✖ deploy ${env} 1.0.0: ${outcome.message}`]);
+    expect((await kit.history(env, p)).at(-1)).toMatchObject({ phase: "finished", result: "failed", error: outcome.message });
+    expect(existsSync(marker)).toBe(false);
   });
 });
