@@ -41,7 +41,11 @@ export class CentralBucket {
     let storedAt: Date | undefined;
     try {
       const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }));
-      if ((res.ContentLength ?? 0) > MAX_RECORD_BYTES) throw new DeployRefusedError(`${where} is ${res.ContentLength} bytes, too large for a record`);
+      if ((res.ContentLength ?? 0) > MAX_RECORD_BYTES) {
+        // Unread, the body would hold its connection open (and the process with it) until the server drops it.
+        (res.Body as Readable | undefined)?.destroy();
+        throw new DeployRefusedError(`${where} is ${res.ContentLength} bytes, too large for a record`);
+      }
       body = res.Body as Readable;
       storedAt = res.LastModified;
     } catch (err) {
@@ -96,7 +100,10 @@ export class CentralBucket {
       if (isNotFound(err)) throw new DeployRefusedError(`artifact ${where} not found`);
       throw new DeployFailedError(`could not download ${where}: ${awsMessage(err)}`);
     }
-    if ((res.ContentLength ?? 0) > maxBytes) throw new DeployRefusedError(`artifact ${where} is ${res.ContentLength} bytes, more than the limit ${maxBytes}`);
+    if ((res.ContentLength ?? 0) > maxBytes) {
+      (res.Body as Readable | undefined)?.destroy();
+      throw new DeployRefusedError(`artifact ${where} is ${res.ContentLength} bytes, more than the limit ${maxBytes}`);
+    }
     const hash = createHash("sha256");
     let bytes = 0;
     const meter = new Transform({

@@ -63,6 +63,7 @@ export function s3RecordSource(s3: S3Client, bucket: string): RecordSource {
       const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return (await res.Body?.transformToString()) ?? "";
     },
+    describe: (key) => `s3://${bucket}/${key}`,
   };
 }
 

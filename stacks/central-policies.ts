@@ -170,20 +170,11 @@ export const REVIEWER_ROLE = "fleet-reviewer";
  */
 export function uploaderTrust(config: FleetConfig): PolicyDocument {
   const bb = config.central.bitbucket;
-  const issuer = bitbucketIssuer(bb.workspace);
-  return policy({
-    Effect: "Allow",
-    Principal: { Federated: arn.oidcProvider(partitionOf(config.central.region), config.central.accountId, issuer) },
-    Action: "sts:AssumeRoleWithWebIdentity",
-    Condition: {
-      StringEquals: { [`${issuer}:aud`]: bitbucketAudience(bb.workspaceUuid) },
-      StringLike: { [`${issuer}:sub`]: bb.repositoryUuids.flatMap((repo) => bb.releaseEnvironments.map((env) => `${repo}:${env}:*`)) },
-    },
-  });
+  return bitbucketTrust(config, bb.repositoryUuids.flatMap((repo) => bb.releaseEnvironments.map((env) => `${repo}:${env}:*`)));
 }
 
-/** Trust of the reviewer role: any step of the configured repositories (pull requests included). */
-export function reviewerTrust(config: FleetConfig): PolicyDocument {
+/** Trust of Bitbucket OIDC tokens of the workspace whose `sub` matches one of the patterns. */
+function bitbucketTrust(config: FleetConfig, subjects: string[]): PolicyDocument {
   const bb = config.central.bitbucket;
   const issuer = bitbucketIssuer(bb.workspace);
   return policy({
@@ -192,9 +183,14 @@ export function reviewerTrust(config: FleetConfig): PolicyDocument {
     Action: "sts:AssumeRoleWithWebIdentity",
     Condition: {
       StringEquals: { [`${issuer}:aud`]: bitbucketAudience(bb.workspaceUuid) },
-      StringLike: { [`${issuer}:sub`]: bb.repositoryUuids.map((u) => `${u}:*`) },
+      StringLike: { [`${issuer}:sub`]: subjects },
     },
   });
+}
+
+/** Trust of the reviewer role: any step of the configured repositories (pull requests included). */
+export function reviewerTrust(config: FleetConfig): PolicyDocument {
+  return bitbucketTrust(config, config.central.bitbucket.repositoryUuids.map((u) => `${u}:*`));
 }
 
 /** What a review step may do in the central bucket: read artifacts and status records. No put, no delete. */

@@ -10,15 +10,14 @@
  * and, walking back, its newest succeeded one; known versions come from listing `artifacts/<app>/`
  * (two keys per version, whatever the fleet size) instead of every release object.
  */
-import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { s3Settings } from "../../core/aws-config";
 import type { FleetConfig } from "../../core/config/schema";
 import { ConfigError, FleetError, UsageError } from "../../core/errors";
-import { attributeStatus, buildFleetStatus, failingEnvironments, formatFleetStatusTable } from "../../core/fleet-status";
-import { parseKey } from "../../core/keys";
+import { buildFleetStatus, failingEnvironments, formatFleetStatusTable } from "../../core/fleet-status";
 import { BUCKET_RE, NAME_RE } from "../../core/patterns";
-import type { Status } from "../../core/records";
-import { compareReleaseIds } from "../../core/version";
+import { readStatusRecords } from "../../core/status-page/read";
+import { s3RecordSource } from "../../pipe/status-page";
 import { outputFormat, parse } from "../args";
 import { progressLine } from "../progress-line";
 import { statusSpec } from "../specs/status";
@@ -47,46 +46,6 @@ function s3Client(env: Env, region: string | undefined): S3Client {
   return new S3Client(config);
 }
 
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const res = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of res.Contents ?? []) if (o.Key) keys.push(o.Key);
-    token = res.IsTruncated ? res.NextContinuationToken : undefined;
-  } while (token);
-  return keys;
-}
-
-async function readStatus(s3: S3Client, bucket: string, key: string, warn: (line: string) => void): Promise<Status | undefined> {
-  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const text = (await res.Body?.transformToString()) ?? "";
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    warn(`⚠ s3://${bucket}/${key}: not JSON; ignored`);
-    return undefined;
-  }
-  const attributed = attributeStatus(key, json);
-  if (!attributed.ok) {
-    warn(`⚠ s3://${bucket}/${key}: ${attributed.reason}; ignored`);
-    return undefined;
-  }
-  return attributed.status;
-}
-
-/** Runs `fn` over items with at most `limit` in flight. */
-async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  const queue = items.map((item, i) => ({ item, i }));
-  const worker = async () => {
-    for (let job = queue.shift(); job !== undefined; job = queue.shift()) out[job.i] = await fn(job.item);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 export async function status(ctx: CommandContext): Promise<number> {
   const { values } = parse(statusSpec, ctx.argv);
   const format = outputFormat("status", values, ["table", "json", "html"]);
@@ -110,35 +69,11 @@ export async function status(ctx: CommandContext): Promise<number> {
 
   progressLine(ctx, `reading the records of ${app} in s3://${bucket} …`);
   try {
-    const [statusKeys, artifactKeys] = await Promise.all([listKeys(s3, bucket, "status/"), listKeys(s3, bucket, `artifacts/${app}/`)]);
-
-    const idsByEnv = new Map<string, string[]>();
-    for (const key of statusKeys) {
-      const p = parseKey(key);
-      if (!p.ok || p.key.kind !== "status" || p.key.app !== app) continue;
-      idsByEnv.set(p.key.env, [...(idsByEnv.get(p.key.env) ?? []), p.key.releaseId]);
-    }
-    // Per environment: newest record first, walking back only until a succeeded one is found.
-    const perEnv = await mapPool([...idsByEnv.entries()], 8, async ([env, ids]) => {
-      const newestFirst = [...ids].sort((a, b) => compareReleaseIds(b, a));
-      const found: Status[] = [];
-      for (const id of newestFirst) {
-        const record = await readStatus(s3, bucket, `status/${env}/${app}/${id}.json`, warn);
-        if (!record) continue;
-        found.push(record);
-        if (record.result === "succeeded") break;
-      }
-      return found;
-    });
-
-    const knownVersions = artifactKeys.flatMap((k) => {
-      const p = parseKey(k);
-      return p.ok && p.key.kind === "artifact" ? [p.key.version] : [];
-    });
+    const { records, knownVersions } = await readStatusRecords(s3RecordSource(s3, bucket), app, warn);
     const result = buildFleetStatus({
       app,
       fleet: (fleet?.environments ?? []).map((e) => ({ name: e.name, wave: e.wave })),
-      records: perEnv.flat(),
+      records,
       knownVersions,
     });
     if (format === "html") writeStatusPage(ctx, { status: result, fleet, source: `s3://${bucket}`, rollout: await currentRollout(s3, bucket, app, warn), out: values.out });

@@ -14,6 +14,8 @@ export interface RecordSource {
   list(prefix: string): Promise<string[]>;
   /** The object's text. */
   get(key: string): Promise<string>;
+  /** How a key is named in warnings (for example `s3://bucket/key`). @default the key itself */
+  describe?(key: string): string;
 }
 
 export interface ReadRecords {
@@ -44,16 +46,17 @@ export async function readStatusRecords(source: RecordSource, app: string, warn:
     idsByEnv.set(p.key.env, [...(idsByEnv.get(p.key.env) ?? []), p.key.releaseId]);
   }
   const read = async (key: string): Promise<Status | undefined> => {
+    const where = source.describe?.(key) ?? key;
     let json: unknown;
     try {
       json = JSON.parse(await source.get(key));
     } catch {
-      warn(`⚠ ${key}: not JSON; ignored`);
+      warn(`⚠ ${where}: not JSON; ignored`);
       return undefined;
     }
     // A record counts for the environment its key names, as in `fleet status`.
     const attributed = attributeStatus(key, json);
-    if (!attributed.ok) warn(`⚠ ${key}: ${attributed.reason}; ignored`);
+    if (!attributed.ok) warn(`⚠ ${where}: ${attributed.reason}; ignored`);
     return attributed.ok ? attributed.status : undefined;
   };
   const perEnv = await mapPool([...idsByEnv.entries()], 8, async ([env, ids]) => {

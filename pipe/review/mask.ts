@@ -4,6 +4,7 @@
  * the whole value). Everything the review renders goes through this file: a sensitive leaf is never
  * copied, only replaced by a marker; a changed one says "(sensitive value changed)" without either side.
  */
+import { setOwn } from "./own-record";
 
 export const SENSITIVE = "(sensitive value)";
 export const SENSITIVE_CHANGED = "(sensitive value changed)";
@@ -74,7 +75,7 @@ export function maskValue(value: unknown, sensitive: unknown, unknown?: unknown)
     const out: Record<string, unknown> = {};
     const keys = new Set(Object.keys(obj));
     if (isRecord(unknown)) for (const k of Object.keys(unknown)) if (anyMarked(unknown[k])) keys.add(k);
-    for (const k of keys) out[k] = maskValue(obj[k], child(sensitive, k), child(unknown, k));
+    for (const k of keys) setOwn(out, k, maskValue(obj[k], child(sensitive, k), child(unknown, k)));
     return out;
   }
   return value;
@@ -248,7 +249,7 @@ export function scrub(value: unknown, secrets: ReadonlySet<string>): unknown {
   if (Array.isArray(value)) return value.map((v) => scrub(v, secrets));
   if (isRecord(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = scrub(v, secrets);
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, scrub(v, secrets));
     return out;
   }
   return value;

@@ -6,6 +6,7 @@
 import { collectSecrets } from "./mask";
 import type * as PlanZod from "./plan-zod";
 import type { Plan, PlanChange, PlanResourceChange } from "./plan-zod";
+import { setOwn } from "./own-record";
 
 export type { Plan, PlanChange, PlanResourceChange } from "./plan-zod";
 
@@ -143,7 +144,7 @@ export function fastPlan(json: unknown): Plan | undefined {
     for (const [name, c] of Object.entries(json.output_changes)) {
       const change = fastChange(c);
       if (!change) return undefined;
-      outputs[name] = change;
+      setOwn(outputs, name, change);
     }
     out.output_changes = outputs;
   }

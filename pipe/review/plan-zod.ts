@@ -9,6 +9,7 @@
  * `configuration`.
  */
 import { z } from "zod";
+import { fromEntries } from "./own-record";
 
 const ChangeSchema = z.object({
   actions: z.array(z.string()).min(1),
@@ -57,7 +58,11 @@ export const PlanSchema = z.object({
   terraform_version: z.string().optional(),
   resource_changes: z.array(ResourceChangeSchema).optional(),
   resource_drift: z.array(ResourceChangeSchema).optional(),
-  output_changes: z.record(z.string(), OutputChangeSchema).optional(),
+  // Entries, not z.record: a record is rebuilt by assignment, which drops an output named `__proto__`.
+  output_changes: z
+    .preprocess((v) => (typeof v === "object" && v !== null && !Array.isArray(v) ? Object.entries(v) : v), z.array(z.tuple([z.string(), OutputChangeSchema])))
+    .transform((entries) => fromEntries(entries))
+    .optional(),
   deferred_changes: z.array(z.unknown()).optional(),
   checks: z.array(CheckSchema).optional(),
   errored: z.boolean().optional(),

@@ -8,6 +8,7 @@
  */
 import { attributeChanges } from "./mask";
 import { emptyCounts, type OutputSummary, type ResourceSummary, type StackSummary } from "./summarize";
+import { setOwn } from "./own-record";
 
 /** One stack's `cdk.tf.json`, decoded. */
 export type SynthStack = Record<string, unknown>;
@@ -21,7 +22,7 @@ function stripMeta(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stripMeta);
   if (!isRecord(v)) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (k !== "//") out[k] = stripMeta(x);
+  for (const [k, x] of Object.entries(v)) if (k !== "//") setOwn(out, k, stripMeta(x));
   return out;
 }
 
