@@ -33,8 +33,14 @@ describeWithMoto("fleet local --scenario (the shipped scenarios on moto)", () =>
   const pick = (t: Tenants, keys: (keyof Tenants[string])[]) => Object.fromEntries(Object.entries(t).map(([env, r]) => [env, Object.fromEntries(keys.map((k) => [k, r[k]]))]));
 
   it("halt-in-later-wave: the last wave halts at its first failure; earlier waves keep the new version", async () => {
-    const { code, report } = await run("halt-in-later-wave");
+    const { code, report, text } = await run("halt-in-later-wave");
     expect(code).toBe(0);
+    // The run ends with the status page and says where it is; the page shows the halt and the failed tenant.
+    const page = join(ROOT, ".fleet", "local", "status.html");
+    expect(text).toContain(`status page: ${page}\n`);
+    const html = readFileSync(page, "utf8");
+    expect(html).toMatch(/<strong>Halted:<\/strong> wave 2: /);
+    expect(html).toContain("t05");
     expect(report.rollout).toEqual({ state: "halted", failures: 1, haltReason: expect.stringMatching(/wave 2/) as unknown });
     expect(pick(report.tenants, ["wave", "result", "version", "builds"])).toEqual({
       t01: { wave: 0, result: "succeeded", version: "1.1.0", builds: 1 },
