@@ -10,17 +10,13 @@ import { join } from "node:path";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { releaseKey, statusKey } from "../../core/keys";
 import { StatusSchema } from "../../core/records";
-import { describeWithMoto, startMoto, type Moto } from "../helpers/moto";
-import { removeDir, tempDir } from "../helpers/fs";
+import { describeWithMoto, type Moto } from "../helpers/moto";
 import {
   APP,
   BUCKET,
   BUNDLE,
-  clients,
-  createCentralBucket,
   deployedVersion,
   deployerEnv,
-  ensureDeployerBundle,
   makeZip,
   markerCommand,
   newReleaseId,
@@ -31,6 +27,8 @@ import {
   startDeployer,
   statusHistory,
   writeRelease,
+  startDeployerWorld,
+  stopDeployerWorld,
   type Clients,
   type RunResult,
 } from "./fixtures";
@@ -61,19 +59,9 @@ describeWithMoto("the release contract (bundled deployer, against moto)", () => 
   let work: string;
 
   beforeAll(async () => {
-    ensureDeployerBundle();
-    moto = await startMoto();
-    aws = clients(moto);
-    await createCentralBucket(aws.s3, moto.env.AWS_REGION ?? "eu-west-1");
-    work = tempDir("fleet-contract-test-");
+    ({ moto, aws, work } = await startDeployerWorld("fleet-contract-test-"));
   });
-
-  afterAll(async () => {
-    aws?.s3.destroy();
-    aws?.ssm.destroy();
-    await moto?.stop();
-    removeDir(work);
-  });
+  afterAll(() => stopDeployerWorld({ moto, aws, work }));
 
   async function release(env: string, version: string, zip: Buffer, opts: { releaseId?: string; app?: string } = {}) {
     const sha256 = await publishArtifact(aws.s3, version, zip, opts.app);

@@ -7,17 +7,14 @@ import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from "node
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { artifactKey, statusKey } from "../../core/keys";
-import { describeWithMoto, startMoto, type Moto } from "../helpers/moto";
+import { describeWithMoto, type Moto } from "../helpers/moto";
 import { removeDir, tempDir, writeTree } from "../helpers/fs";
 import { main } from "../../cli/main";
 import {
   BUCKET,
   ROOT,
-  clients,
-  createCentralBucket,
   deployedVersion,
   deployerEnv,
-  ensureDeployerBundle,
   makeZip,
   markerCommand,
   newReleaseId,
@@ -29,6 +26,8 @@ import {
   statusHistory,
   writeRelease,
   zipWithCli,
+  startDeployerWorld,
+  stopDeployerWorld,
   type Clients,
   type ZipEntrySpec,
 } from "./fixtures";
@@ -39,19 +38,9 @@ describeWithMoto("deployer (bundled, against moto)", () => {
   let work: string;
 
   beforeAll(async () => {
-    ensureDeployerBundle();
-    moto = await startMoto();
-    aws = clients(moto);
-    await createCentralBucket(aws.s3, moto.env.AWS_REGION ?? "eu-west-1");
-    work = tempDir("fleet-deployer-test-");
+    ({ moto, aws, work } = await startDeployerWorld("fleet-deployer-test-"));
   });
-
-  afterAll(async () => {
-    aws?.s3.destroy();
-    aws?.ssm.destroy();
-    await moto?.stop();
-    removeDir(work);
-  });
+  afterAll(() => stopDeployerWorld({ moto, aws, work }));
 
   /** Publishes `version` with the given archive and releases it to `env`; returns what the deployer needs. */
   async function release(env: string, version: string, zip: Buffer, opts: { allowDowngrade?: boolean; releaseId?: string } = {}) {

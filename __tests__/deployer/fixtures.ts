@@ -14,8 +14,8 @@ import { artifactKey, manifestKey, releaseKey } from "../../core/keys";
 import { MANIFEST_SCHEMA, RELEASE_SCHEMA, StatusSchema, type Manifest, type Release, type Status } from "../../core/records";
 import { formatReleaseId } from "../../core/version";
 import { ensureBuilt } from "../helpers/bundles";
-import type { Moto } from "../helpers/moto";
-import { tempDir, writeTree } from "../helpers/fs";
+import { startMoto, type Moto } from "../helpers/moto";
+import { removeDir, tempDir, writeTree } from "../helpers/fs";
 
 export const ROOT = join(__dirname, "..", "..");
 export const BUNDLE = join(ROOT, "dist", "deployer", "index.js");
@@ -206,6 +206,30 @@ export async function deployedVersion(ssm: SSMClient, env: string, app = APP): P
 // ---------------------------------------------------------------- the bundled deployer
 
 /** Builds dist/deployer/index.js when it is missing or older than deployer/ or core/. */
+/** What a bundled-deployer suite runs against: moto with the central bucket, its clients, a work dir. */
+export interface DeployerWorld {
+  readonly moto: Moto;
+  readonly aws: Clients;
+  readonly work: string;
+}
+
+/** Builds the deployer bundle if stale, starts moto with the central bucket, and makes a work dir. */
+export async function startDeployerWorld(prefix: string): Promise<DeployerWorld> {
+  ensureDeployerBundle();
+  const moto = await startMoto();
+  const aws = clients(moto);
+  await createCentralBucket(aws.s3, moto.env.AWS_REGION ?? "eu-west-1");
+  return { moto, aws, work: tempDir(prefix) };
+}
+
+/** Undoes startDeployerWorld; tolerates a world that never started. */
+export async function stopDeployerWorld(world: Partial<DeployerWorld>): Promise<void> {
+  world.aws?.s3.destroy();
+  world.aws?.ssm.destroy();
+  await world.moto?.stop();
+  if (world.work) removeDir(world.work);
+}
+
 export function ensureDeployerBundle(): void {
   ensureBuilt(["dist/deployer/index.js"], ["deployer"]);
 }
